@@ -1,0 +1,16 @@
+"""A small, exact, readable rebuild of langchain-core's LLM cache helpers.
+
+The helpers live in `llm_cache_reference.cache_helpers`; they are re-exported
+here. Teaching aids live in their own modules: `cases` (the behaviour cases),
+and the tools built on them.
+"""
+
+from llm_cache_reference.cache_helpers import (
+    aget_prompts,
+    aupdate_cache,
+    get_prompts,
+    resolve_cache,
+    update_cache,
+)
+
+__all__ = ["aget_prompts", "aupdate_cache", "get_prompts", "resolve_cache", "update_cache"]
