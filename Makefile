@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-## test: every check: lint, types, tests with coverage, the strict site build.
-test: lint typecheck coverage docs-build
+## test: every check: lint, types, tests with coverage, the strict site build, mutation.
+test: lint typecheck coverage docs-build mutation
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
