@@ -100,3 +100,21 @@ def test_resolve_cache_is_keyword_only_like_langchain_cores_private_one() -> Non
     assert [(p.name, p.kind) for p in ours.parameters.values()] == [
         ("cache", inspect.Parameter.KEYWORD_ONLY)
     ]
+
+
+async def test_the_patched_helpers_are_the_ones_generate_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    called: list[str] = []
+    for name in HELPERS:
+        helper = getattr(llm_cache_reference, name)
+
+        def spy(*args: Any, _name: str = name, _helper: Any = helper) -> Any:
+            called.append(_name)
+            return _helper(*args)
+
+        monkeypatch.setattr(langchain_llms, name, spy)
+    llm = FakeListLLM(responses=["r"], cache=InMemoryCache())
+    llm.generate(["a"])
+    await llm.agenerate(["b"])
+    assert called == ["get_prompts", "update_cache", "aget_prompts", "aupdate_cache"]
