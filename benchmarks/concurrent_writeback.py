@@ -177,7 +177,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     data = asyncio.run(run(args.latency_ms, args.repetitions, args.overhead_repetitions))
     args.output.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {args.output} after {data['duration_s']} s")
+    print(f"wrote {args.output} after {data['duration_s']} s\n")
+    for part in (
+        concurrent_writeback_page.latency_table,
+        concurrent_writeback_page.overhead_table,
+        concurrent_writeback_page.goal_block,
+    ):
+        print(part(data), end="\n\n")
     if not args.no_render:
         concurrent_writeback_page.main([])
 
