@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: test docs site lint typecheck pytest coverage docs-build mutation clean
+.PHONY: test docs site lint typecheck pytest coverage docs-build mutation benchmark clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ docs-build: $(STAMP)
 
 mutation: $(STAMP)
 	$(BIN)/python tests/mutation.py
+
+## benchmark: time the sequential and the concurrent write-back (~2 min, not part of test),
+## then rewrite benchmarks/concurrent_writeback.json and the docs page it feeds.
+benchmark: $(STAMP)
+	$(BIN)/python -m benchmarks.concurrent_writeback $(BENCHMARK_ARGS)
 
 ## docs: serve the site at http://127.0.0.1:8000
 docs: $(STAMP)

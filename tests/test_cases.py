@@ -88,6 +88,16 @@ def test_render_lays_out_a_successful_call() -> None:
     )
 
 
+def test_render_leaves_existing_prompts_out_for_a_lookup() -> None:
+    scenario = CASES_BY_NAME["lookup-without-cache[get_prompts]"].scenario
+    assert observe(scenario, langchain_llms).render() == (
+        "returned:         ({}, \"[('model', 'fake'), ('temperature', 0)]\", [0, 1, 2, 3],"
+        " ['a', 'b', 'c', 'a'])\n"
+        "cache calls:      (none)\n"
+        "cache contents:   global: {'a': stored['a']}"
+    )
+
+
 def test_difference_names_missing_values_in_words() -> None:
     before = Outcome("llm_output", None, None, (), "x")
     after = Outcome(None, "ValueError", None, ("cache.clear()",), "x")

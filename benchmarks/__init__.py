@@ -1,0 +1,1 @@
+"""Benchmarks: run by hand (`make benchmark`), never by `make test`."""
