@@ -142,9 +142,3 @@ def test_recording_caches_log_the_methods_no_case_reaches() -> None:
     assert cache.store == {}
     assert describe(((1,), (1, 2))) == "((1,), (1, 2))"
 
-
-def test_render_leaves_out_existing_prompts_for_the_lookup_helpers() -> None:
-    scenario = CASES_BY_NAME["lookup-true-without-global-raises[get_prompts]"].scenario
-    assert observe(scenario, langchain_llms).render() == (
-        "raised:           ValueError\ncache calls:      (none)\ncache contents:   no cache in play"
-    )
