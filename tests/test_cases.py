@@ -141,4 +141,3 @@ def test_recording_caches_log_the_methods_no_case_reaches() -> None:
     ]
     assert cache.store == {}
     assert describe(((1,), (1, 2))) == "((1,), (1, 2))"
-
