@@ -59,10 +59,15 @@ STEPS: dict[int, str] = {
 DEFAULT_TIME_LIMIT = 10.0
 """Seconds a learner's helper may take on one case (every correct one takes milliseconds)."""
 
-# forkserver starts one clean process that has imported langchain-core, and forks
-# a child from it in milliseconds; spawn (where there is no forkserver) pays the
-# imports for every child. Plain fork would copy the caller's threads and state.
-_START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+# fork makes a child in milliseconds with langchain-core already imported, and
+# does not re-run the caller's __main__ as spawn and forkserver do (a script that
+# calls `check` needs no `if __name__ == "__main__":` guard). It is safe here: the
+# checker starts no threads. Where there is no fork (Windows), spawn it is.
+_CONTEXT = (
+    multiprocessing.get_context("fork")
+    if "fork" in multiprocessing.get_all_start_methods()
+    else multiprocessing.get_context("spawn")
+)
 _CANDIDATE_MODULE = "checked_file"
 
 Status = Literal["pass", "FAIL", "ERROR", "not attempted"]
@@ -176,7 +181,7 @@ def load_candidate(path: str) -> ModuleType:
             f"{path} is not valid Python: {error.msg} (line {error.lineno}). "
             "Fix that line, then run the check again."
         ) from None
-    except BaseException as error:  # noqa: BLE001 - anything at all, even SystemExit
+    except BaseException as error:  # even SystemExit: the learner gets a message
         lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename == path]
         where = f" at line {lines[-1]}" if lines else ""
         raise CheckError(
@@ -187,7 +192,7 @@ def load_candidate(path: str) -> ModuleType:
     return module
 
 
-def observe_candidate(case: Case, module: ModuleType) -> Observed:
+def observe_candidate(case: Case, module: object) -> Observed:
     """Run one case against the learner's module, as the child does for each case."""
     function = getattr(module, case.scenario.function)
     if not callable(function):
@@ -200,7 +205,7 @@ def observe_candidate(case: Case, module: ModuleType) -> Observed:
         except WrongKind as error:
             how = "async def" if case.scenario.function.startswith("a") else "def, not async def"
             return Observed(case.name, None, f"{error}: define it with {how}")
-        except BaseException as error:  # noqa: BLE001 - SystemExit too: the child must report
+        except BaseException as error:  # SystemExit too: the child must report it
             return Observed(case.name, None, f"{type(error).__name__} escaped: {error}")
     return Observed(case.name, outcome, None, tuple(str(w.message) for w in caught))
 
@@ -227,12 +232,9 @@ class _Child:
     """One child process running cases, and the end of the pipe it writes to."""
 
     def __init__(self, path: str, cases: Sequence[Case]) -> None:
-        context = multiprocessing.get_context(_START_METHOD)
-        if _START_METHOD == "forkserver":
-            context.set_forkserver_preload([__name__])
-        self.receiver, sender = context.Pipe(duplex=False)
+        self.receiver, sender = _CONTEXT.Pipe(duplex=False)
         names = tuple(case.name for case in cases)
-        self.process = context.Process(target=_child_main, args=(path, names, sender))
+        self.process = _CONTEXT.Process(target=_child_main, args=(path, names, sender))
         self.process.start()
         sender.close()  # so the receiver sees the end when the child is gone
 
@@ -279,7 +281,7 @@ def _observe_all(
                 if isinstance(message, str):
                     observed[case.name] = Observed(case.name, None, f"Your helper {message}")
                     break  # this child is stuck or gone: a fresh one runs the rest
-                assert isinstance(message, Observed) and message.case_name == case.name
+                assert isinstance(message, Observed)  # the child sends one per case, in order
                 observed[case.name] = message
         finally:
             child.stop()
