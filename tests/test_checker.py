@@ -80,6 +80,10 @@ def test_the_starter_fails_every_case_of_every_step(step: int) -> None:
         assert row.observed.outcome.raised == "NotImplementedError"
         assert row.expected.raised != "NotImplementedError"
     assert report.exit_status == 1
+    shown = checker.render(report)
+    assert shown.count("| langchain-core did") == len(report.rows)
+    # The lookup helpers return their existing_prompts, so no outcome shows one apart.
+    assert ("existing_prompts:" in shown) == (step != 4)
 
 
 def test_a_truthiness_check_fails_only_the_falsy_cache_case() -> None:

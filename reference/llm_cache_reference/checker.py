@@ -72,6 +72,21 @@ _CANDIDATE_MODULE = "checked_file"
 
 Status = Literal["pass", "FAIL", "ERROR", "not attempted"]
 
+_LEGEND = (
+    "How to read the outcomes: new[i] is the very i-th generation list the model returned,",
+    "hit[i] the list already in existing_prompts at index i, stored[p] what the cache held",
+    "for prompt p, and llm_output the very llm_output dict. A copy shows as its contents.",
+)
+
+# Outcome's fields, as Outcome.render labels them.
+_LABELS = {
+    "returned": "returned",
+    "raised": "raised",
+    "existing_prompts": "existing_prompts",
+    "calls": "cache calls",
+    "cached": "cache contents",
+}
+
 
 class CheckError(Exception):
     """The file cannot be checked at all; the message says why, in one paragraph."""
@@ -358,6 +373,8 @@ def render(report: Report) -> str:
     if missing:
         counts += f" (no {', no '.join(missing)} in the file)"
     verdict = "all agree with langchain-core" if report.exit_status == 0 else "not there yet"
+    if report.count("FAIL"):
+        lines += ["", *_LEGEND]
     lines += ["", f"{len(report.rows)} cases: {counts}; {verdict}."]
     return "\n".join(lines)
 
@@ -371,13 +388,18 @@ def _details(row: Row) -> list[str]:
         in_words = []
     else:
         actual = row.observed.outcome.render().splitlines()
-        in_words = difference(row.expected, row.observed.outcome).splitlines()
+        # difference() writes one "field: expected ..., got ..." line per field.
+        differing = [
+            line.split(":")[0]
+            for line in difference(row.expected, row.observed.outcome).splitlines()
+        ]
+        in_words = [f"differs in: {', '.join(_LABELS[name] for name in differing)}"]
     width = max(len(line) for line in ["langchain-core did", *expected])
     pairs = zip_longest(["langchain-core did", *expected], ["yours did", *actual], fillvalue="")
     return [
         row.case.title,
         *(f"| {left:<{width}} | {right}" for left, right in pairs),
-        *(f"differs: {line}" for line in in_words),
+        *in_words,
         *(
             f"Python warned ({row.observed.warnings.count(text)}x): {text}"
             for text in dict.fromkeys(row.observed.warnings)
