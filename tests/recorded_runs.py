@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,30 @@ def run(recording: Recording, workdir: Path) -> list[Output]:
     return [_run_once(recording, workdir) for _ in recording.expected]
 
 
+def run_all(workdirs: Path) -> dict[str, list[Output]]:
+    """Run every recording, each in a working directory of its own under `workdirs`.
+
+    The scripts run in parallel: each is a process of its own, and most of its time
+    goes into importing langchain-core. The checker runs in this process, redirecting
+    sys.stdout, so its recordings run one at a time, after the scripts.
+    """
+
+    def run_in_own_dir(recording: Recording) -> list[Output]:
+        workdir = workdirs / recording.name
+        workdir.mkdir()
+        return run(recording, workdir)
+
+    scripts = [recording for recording in RECORDINGS if not recording.checker]
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+        outputs = {
+            r.name: out for r, out in zip(scripts, pool.map(run_in_own_dir, scripts), strict=True)
+        }
+    for recording in RECORDINGS:
+        if recording.checker:
+            outputs[recording.name] = run_in_own_dir(recording)
+    return outputs
+
+
 def _run_once(recording: Recording, workdir: Path) -> Output:
     if recording.checker:
         stdout, stderr = io.StringIO(), io.StringIO()
@@ -125,19 +150,16 @@ def write_all() -> None:
     previous = Path.cwd()
     os.chdir(ROOT)  # the checker's report names files as they were given
     try:
-        for recording in RECORDINGS:
-            with tempfile.TemporaryDirectory() as workdir:
-                for output, path in zip(
-                    run(recording, Path(workdir)), recording.expected, strict=True
-                ):
-                    if output.stderr or output.exit_status != recording.exit_status:
-                        raise SystemExit(
-                            f"{recording.name}: exit {output.exit_status}\n{output.stderr}"
-                        )
-                    path.write_text(output.stdout)
-                    print(f"wrote {path.relative_to(ROOT)}")
+        with tempfile.TemporaryDirectory() as workdirs:
+            outputs = run_all(Path(workdirs))
     finally:
         os.chdir(previous)
+    for recording in RECORDINGS:
+        for output, path in zip(outputs[recording.name], recording.expected, strict=True):
+            if output.stderr or output.exit_status != recording.exit_status:
+                raise SystemExit(f"{recording.name}: exit {output.exit_status}\n{output.stderr}")
+            path.write_text(output.stdout)
+            print(f"wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -380,3 +380,26 @@ def test_the_child_side_reports_problems_in_process_too(tmp_path: Path) -> None:
     ]
     with pytest.raises(CheckError, match=r"raised ZeroDivisionError at line 2: division by zero"):
         checker.load_candidate(_learner_file(tmp_path, "x = 1\nx / 0\n"))
+
+
+def _section(path: str, name: str) -> str:
+    text = Path(path).read_text()
+    start = text.index(f"# --8<-- [start:{name}]")
+    return text[start : text.index(f"# --8<-- [end:{name}]")]
+
+
+def test_after_step_1_the_stand_in_passes_the_step_2_cases_the_exercise_page_says(
+    tmp_path: Path,
+) -> None:
+    header = "from __future__ import annotations\nfrom typing import Any\n"
+    header += "from langchain_core.caches import BaseCache\n"
+    header += "from langchain_core.outputs import Generation, LLMResult\n"
+    path = tmp_path / "learner.py"
+    path.write_text(header + _section(SOLUTION, "step1") + _section(STARTER, "step2"))
+    report = check(str(path), step=2)
+    assert _with_status(report, "pass") == [
+        "instance-beats-global[update_cache]",
+        "none-without-global[update_cache]",
+        "false-ignores-global[update_cache]",
+    ]
+    assert check(str(path), step=1).exit_status == 0

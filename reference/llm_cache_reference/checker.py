@@ -382,23 +382,24 @@ def render(report: Report) -> str:
 def _details(row: Row) -> list[str]:
     if row.observed is None or row.status == "pass":
         return []
-    expected = row.expected.render().splitlines()
+    expected = _fields(row.expected.render())
     if row.observed.outcome is None:
-        actual = [str(row.observed.problem)]
+        actual = [[str(row.observed.problem)]]
         in_words = []
     else:
-        actual = row.observed.outcome.render().splitlines()
+        actual = _fields(row.observed.outcome.render())
         # difference() writes one "field: expected ..., got ..." line per field.
-        differing = [
-            line.split(":")[0]
-            for line in difference(row.expected, row.observed.outcome).splitlines()
-        ]
-        in_words = [f"differs in: {', '.join(_LABELS[name] for name in differing)}"]
-    width = max(len(line) for line in ["langchain-core did", *expected])
-    pairs = zip_longest(["langchain-core did", *expected], ["yours did", *actual], fillvalue="")
+        differing = difference(row.expected, row.observed.outcome).splitlines()
+        in_words = [f"differs in: {', '.join(_LABELS[line.split(':')[0]] for line in differing)}"]
+    # Field beside field, so that a longer list of calls on one side shifts nothing.
+    pairs: list[tuple[str, str]] = [("langchain-core did", "yours did")]
+    empty: list[str] = []
+    for left_field, right_field in zip_longest(expected, actual, fillvalue=empty):
+        pairs += zip_longest(left_field, right_field, fillvalue="")
+    width = max(len(left) for left, _ in pairs)
     return [
         row.case.title,
-        *(f"| {left:<{width}} | {right}" for left, right in pairs),
+        *(f"| {left:<{width}} | {right}".rstrip() for left, right in pairs),
         *in_words,
         *(
             f"Python warned ({row.observed.warnings.count(text)}x): {text}"
@@ -406,3 +407,14 @@ def _details(row: Row) -> list[str]:
         ),
         f"why it matters: {row.case.shows}",
     ]
+
+
+def _fields(rendered: str) -> list[list[str]]:
+    """Split `Outcome.render()` text into one list of lines per field."""
+    fields: list[list[str]] = []
+    for line in rendered.splitlines():
+        if line.startswith(" "):  # a field's second line onwards (more cache calls)
+            fields[-1].append(line)
+        else:
+            fields.append([line])
+    return fields
