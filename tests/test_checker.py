@@ -403,3 +403,14 @@ def test_after_step_1_the_stand_in_passes_the_step_2_cases_the_exercise_page_say
         "false-ignores-global[update_cache]",
     ]
     assert check(str(path), step=1).exit_status == 0
+
+
+def test_ctrl_c_ends_the_command_line_quietly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> checker.Report:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(checker, "check", interrupted)
+    assert main(["check", SOLUTION]) == 130
+    assert capsys.readouterr().err == "Check interrupted.\n"

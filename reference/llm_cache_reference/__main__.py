@@ -1,7 +1,8 @@
 """Command line: `python -m llm_cache_reference check PATH [--step N]`.
 
 Exit status: 0 when every attempted case agrees with langchain-core, 1 when
-one does not, 2 when the file cannot be checked at all (the message says why).
+one does not, 2 when the file cannot be checked at all (the message says why),
+130 when interrupted with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except checker.CheckError as error:
         print(textwrap.fill(f"Cannot check: {error}", width=88), file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: the child is already stopped; no traceback
+        print("Check interrupted.", file=sys.stderr)
+        return 130
     print(checker.render(report))
     return report.exit_status
 

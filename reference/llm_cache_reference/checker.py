@@ -46,7 +46,24 @@ from llm_cache_reference.cases import (
     observe,
 )
 
-__all__ = ["STEPS", "CheckError", "Report", "Row", "check", "render"]
+__all__ = [
+    "DEFAULT_TIME_LIMIT",
+    "STEPS",
+    "CheckError",
+    "LoadFailed",
+    "Loaded",
+    "Message",
+    "Observed",
+    "Report",
+    "Row",
+    "Status",
+    "cases_for",
+    "check",
+    "load_candidate",
+    "observe_candidate",
+    "render",
+    "run_in_child",
+]
 
 STEPS: dict[int, str] = {
     1: "write-back",
