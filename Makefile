@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: test docs site lint typecheck pytest coverage docs-build mutation benchmark clean
+.PHONY: test docs site lint typecheck pytest coverage docs-build mutation benchmark clean tutorials-expected
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ pytest: $(STAMP)
 
 docs-build: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir build/site
+
+## tutorials-expected: rerun every tutorial script and recorded checker run, rewrite their outputs.
+tutorials-expected: $(STAMP)
+	$(BIN)/python tests/recorded_runs.py
 
 mutation: $(STAMP)
 	$(BIN)/python tests/mutation.py

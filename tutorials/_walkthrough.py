@@ -1,0 +1,27 @@
+"""Shared by the tutorial scripts: run one behaviour case on both sides and say what happened.
+
+The comparison itself is `llm_cache_reference.cases`: `observe` runs a case,
+`Outcome.render` lays the outcome out, `difference` says where two differ.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from langchain_core.language_models import llms as langchain_llms
+
+import llm_cache_reference
+from llm_cache_reference.cases import CASES_BY_NAME, difference, observe
+
+
+def show_case(name: str) -> None:
+    """Print a case, langchain-core's outcome, and whether the reference's is the same."""
+    case = CASES_BY_NAME[name]
+    expected = observe(case.scenario, langchain_llms)
+    actual = observe(case.scenario, llm_cache_reference)
+    print(f"  case {case.name}: {case.title}")
+    print(textwrap.indent(expected.render(), "    "))
+    print(textwrap.indent(textwrap.fill(case.shows, 84), "    > "))
+    verdict = difference(expected, actual) or "the reference did exactly the same"
+    print(textwrap.indent(verdict, "    reference: "))
+    print()
