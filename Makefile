@@ -1,4 +1,6 @@
 # Two commands a newcomer needs: `make docs` and `make test`. Each sets up .venv itself.
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set, every run would
+# otherwise compile langchain-core and the docs toolchain from source again (seconds each time).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
