@@ -1,4 +1,6 @@
 # Two commands a newcomer needs: `make docs` and `make test`. Each sets up .venv itself.
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set, every run would
+# otherwise compile langchain-core and the docs toolchain from source again (seconds each time).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,12 +12,13 @@ export NO_MKDOCS_2_WARNING := 1
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-## test: every check: lint, types, tests with coverage, the strict site build, mutation.
-test: lint typecheck coverage docs-build mutation
+## test: every check: lint, types, the strict site build, tests with coverage (the browser
+## test reuses the site docs-build has just built), mutation.
+test: lint typecheck docs-build coverage mutation
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -33,7 +36,9 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 docs-build: $(STAMP)
+	@rm -f build/site.ok
 	$(BIN)/mkdocs build --strict --site-dir build/site
+	@touch build/site.ok
 
 ## tutorials-expected: rerun every tutorial script and recorded checker run, rewrite their outputs.
 tutorials-expected: $(STAMP)

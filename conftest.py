@@ -1,7 +1,20 @@
-"""Collects the examples in docstrings (and, later, in docs/) as tests.
+"""Runs every example in docs/ and in the package's docstrings as a test.
 
-Docstring examples are doctests, run by Sybil. Every example starts and ends
-with no global LLM cache, so no example depends on another's leftovers.
+Rules for pages in docs/ (other pages and helpers rely on them):
+
+1. Every ```python fence runs: whatever follows the word python (a title,
+   exec="on"), however deeply it is indented (admonitions, content tabs). A
+   page's fences run in page order and share one namespace. Top-level `await`
+   works. Every ```pycon fence is a doctest.
+2. A ```text title="Output" fence right after a python fence (blank lines
+   only between) is what that block must print, exactly. An Output fence
+   anywhere else fails, since nothing would check it.
+3. A fence that includes a file with `--8<-- "path"` does not run here: the
+   included file is tested on its own.
+4. Every page, and every docstring, starts and ends with no global LLM cache.
+
+Docstring examples (`>>>`) in reference/ are doctests. The parser lives in
+tests/markdown_examples.py.
 """
 
 from __future__ import annotations
@@ -15,18 +28,28 @@ from langchain_core.globals import set_llm_cache
 from sybil import Sybil
 from sybil.parsers.rest import DocTestParser
 
+from tests.markdown_examples import parse_markdown
+
 
 def _no_global_cache(namespace: dict[str, Any]) -> None:
     set_llm_cache(None)
 
 
-pytest_collect_file = Sybil(
+docstrings = Sybil(
     parsers=[DocTestParser(optionflags=ELLIPSIS | NORMALIZE_WHITESPACE)],
     patterns=["*.py"],
     path="reference",
     setup=_no_global_cache,
     teardown=_no_global_cache,
-).pytest()
+)
+pages = Sybil(
+    parsers=[parse_markdown],
+    patterns=["*.md"],
+    path="docs",
+    setup=_no_global_cache,
+    teardown=_no_global_cache,
+)
+pytest_collect_file = (docstrings + pages).pytest()
 
 
 @pytest.fixture(autouse=True)

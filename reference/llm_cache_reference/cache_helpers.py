@@ -41,7 +41,7 @@ def resolve_cache(*, cache: BaseCache | bool | None) -> BaseCache | None:
             of any other kind (`1`, `0` and `"yes"` included: only the `True` and
             `False` singletons count as booleans here).
 
-    Example:
+    Examples:
         >>> from langchain_core.caches import InMemoryCache
         >>> from langchain_core.globals import set_llm_cache
         >>> set_llm_cache(None)
@@ -96,7 +96,7 @@ def get_prompts(
     Raises:
         ValueError: From `resolve_cache`, before any lookup.
 
-    Example:
+    Examples:
         >>> from langchain_core.caches import InMemoryCache
         >>> from langchain_core.outputs import Generation
         >>> cache = InMemoryCache()
@@ -137,7 +137,7 @@ async def aget_prompts(
     Raises:
         ValueError: From `resolve_cache`, before any lookup.
 
-    Example:
+    Examples:
         >>> from langchain_core.caches import InMemoryCache
         >>> import asyncio
         >>> asyncio.run(aget_prompts({"model": "m"}, ["hi"], InMemoryCache()))
@@ -192,7 +192,7 @@ def update_cache(
         Exception: Whatever the cache's `update` raises; the earlier writes and
             the failing prompt's `existing_prompts` entry stay.
 
-    Example:
+    Examples:
         >>> from langchain_core.caches import InMemoryCache
         >>> from langchain_core.outputs import Generation, LLMResult
         >>> cache, found = InMemoryCache(), {0: [Generation(text="cached")]}
@@ -246,7 +246,7 @@ async def aupdate_cache(
         IndexError: As in `update_cache`.
         Exception: Whatever the cache's `aupdate` raises, as in `update_cache`.
 
-    Example:
+    Examples:
         >>> from langchain_core.caches import InMemoryCache
         >>> from langchain_core.outputs import Generation, LLMResult
         >>> cache, found = InMemoryCache(), {}

@@ -12,7 +12,7 @@ returned, `llm_output` the very dict), so a copy shows up as a difference.
 candidate and against langchain-core and reports where they agree. The tests,
 the docs, the workshop checker and the version history all read this module.
 
-Example:
+Examples:
     >>> import llm_cache_reference
     >>> report = run_cases(llm_cache_reference)
     >>> all(result.agree for result in report)
@@ -145,7 +145,7 @@ class Outcome:
 def difference(expected: Outcome, actual: Outcome) -> str:
     """Say in words where two outcomes differ; an empty string if they do not.
 
-    Example:
+    Examples:
         >>> a = Outcome("llm_output", None, "{}", (), "nothing cached")
         >>> print(difference(a, Outcome("{}", None, "{}", (), "nothing cached")))
         returned: expected llm_output, got {}
