@@ -7,6 +7,7 @@ difference, and commit it if it is right.
 from __future__ import annotations
 
 import pytest
+
 from tests.recorded_runs import RECORDINGS, ROOT, Output, Recording, run_all
 
 
