@@ -138,8 +138,9 @@ def _page_paths() -> list[str]:
 
 
 def _source(path: str) -> str:
-    """The Markdown source of the page served at `path`."""
-    return (ROOT / "docs" / ("index.md" if path == "/" else path.strip("/") + ".md")).read_text()
+    """The Markdown source of the page served at `path` (`x/` is `x.md` or `x/index.md`)."""
+    page = ROOT / "docs" / path.strip("/")
+    return (page / "index.md" if page.is_dir() else page.with_suffix(".md")).read_text()
 
 
 def _source_heading(path: str) -> str:
