@@ -546,10 +546,11 @@ def _all_cases() -> Iterator[Case]:
     )
     yield from _twins(
         "index-past-prompts",
-        "A missing index (5) past the end of the three prompts.",
-        "IndexError, but existing_prompts already holds the entry: the dict is written"
-        " before the prompt is looked up, even with no cache at all.",
+        "A missing index (5) past the end of the three prompts, and no cache at all.",
+        "IndexError from prompts[5], yet existing_prompts already holds the entry: the dict"
+        " is written first, and the prompt is looked up even with no cache to write to.",
         1,
+        cache="None",
         missing_prompt_idxs=(5,),
         generations=1,
     )

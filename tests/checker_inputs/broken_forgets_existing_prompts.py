@@ -24,6 +24,7 @@ def update_cache(
 ) -> dict[str, Any] | None:
     llm_cache = resolve_cache(cache=cache)
     for i, result in enumerate(new_results.generations):
+        prompt = prompts[missing_prompt_idxs[i]]
         if llm_cache is not None:
-            llm_cache.update(prompts[missing_prompt_idxs[i]], llm_string, result)
+            llm_cache.update(prompt, llm_string, result)
     return new_results.llm_output

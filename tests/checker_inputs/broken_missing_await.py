@@ -26,6 +26,7 @@ async def aupdate_cache(
     llm_cache = resolve_cache(cache=cache)
     for i, result in enumerate(new_results.generations):
         existing_prompts[missing_prompt_idxs[i]] = result
+        prompt = prompts[missing_prompt_idxs[i]]
         if llm_cache is not None:
-            llm_cache.aupdate(prompts[missing_prompt_idxs[i]], llm_string, result)  # type: ignore[unused-coroutine]
+            llm_cache.aupdate(prompt, llm_string, result)  # type: ignore[unused-coroutine]
     return new_results.llm_output

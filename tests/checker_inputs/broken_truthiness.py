@@ -25,6 +25,7 @@ def update_cache(
     llm_cache = resolve_cache(cache=cache)
     for i, result in enumerate(new_results.generations):
         existing_prompts[missing_prompt_idxs[i]] = result
+        prompt = prompts[missing_prompt_idxs[i]]
         if llm_cache:  # the mistake
-            llm_cache.update(prompts[missing_prompt_idxs[i]], llm_string, result)
+            llm_cache.update(prompt, llm_string, result)
     return new_results.llm_output

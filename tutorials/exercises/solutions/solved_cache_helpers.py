@@ -30,8 +30,9 @@ def update_cache(
     for i, generations in enumerate(new_results.generations):
         index = missing_prompt_idxs[i]
         existing_prompts[index] = generations  # before the cache: it stays if the write fails
+        prompt = prompts[index]  # even with no cache: a bad index raises either way
         if llm_cache is not None:  # not `if llm_cache:`, an empty cache may be falsy
-            llm_cache.update(prompts[index], llm_string, generations)
+            llm_cache.update(prompt, llm_string, generations)
     return new_results.llm_output
 
 
@@ -71,8 +72,9 @@ async def aupdate_cache(
     for i, generations in enumerate(new_results.generations):
         index = missing_prompt_idxs[i]
         existing_prompts[index] = generations
+        prompt = prompts[index]
         if llm_cache is not None:
-            await llm_cache.aupdate(prompts[index], llm_string, generations)
+            await llm_cache.aupdate(prompt, llm_string, generations)
     return new_results.llm_output
 
 
