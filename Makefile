@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: test docs site lint typecheck pytest coverage docs-build mutation clean
+.PHONY: test docs site lint typecheck pytest coverage docs-build mutation history clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ docs-build: $(STAMP)
 
 mutation: $(STAMP)
 	$(BIN)/python tests/mutation.py
+
+## history: run the cases against every langchain-core release, each installed on its own
+## (needs the package index; about 10-20 minutes on 2 cores; resumes if interrupted), then
+## write history/results.json and docs/explanation/version-history.md from the results.
+history: $(STAMP)
+	$(BIN)/python -m history
 
 ## docs: serve the site at http://127.0.0.1:8000
 docs: $(STAMP)
