@@ -176,6 +176,19 @@ def _timeline(data: Data) -> Iterator[str]:
     yield ""
 
 
+def _table(headers: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
+    """A Markdown table, followed by a blank line."""
+    yield "| " + " | ".join(headers) + " |"
+    yield "|" + " --- |" * len(headers)
+    for row in rows:
+        yield "| " + " | ".join(row) + " |"
+    yield ""
+
+
+def _pair(item: dict[str, Any]) -> str:
+    return f"{item['last_old']} → {item['first_new']}"
+
+
 def _anchor(change: Change) -> str:
     version: str = change["first_new"]
     return "change-" + version.replace(".", "-")
@@ -203,19 +216,22 @@ def _at_a_glance(data: Data) -> Iterator[str]:
         " holds), out of those that can be replayed through `generate` at all."
     )
     yield ""
-    yield (
-        "| last old → first new | change | a direct caller sees | a `generate` user sees"
-        " | cases | visible |"
+    headers = ["last old → first new", "change", "a direct caller sees"]
+    headers += ["a `generate` user sees", "cases", "visible"]
+    yield from _table(
+        headers,
+        (
+            [
+                _pair(change),
+                f"[{_note(change).title}](#{_anchor(change)})",
+                _note(change).direct,
+                _note(change).through_generate,
+                str(len(change["cases"]) or "—"),
+                _visible_count(change, data),
+            ]
+            for change in changes(data)
+        ),
     )
-    yield "| --- | --- | --- | --- | --- | --- |"
-    for change in changes(data):
-        note = _note(change)
-        yield (
-            f"| {change['last_old']} → {change['first_new']}"
-            f" | [{note.title}](#{_anchor(change)}) | {note.direct} | {note.through_generate}"
-            f" | {len(change['cases']) or '—'} | {_visible_count(change, data)} |"
-        )
-    yield ""
 
 
 def _details(data: Data) -> Iterator[str]:
@@ -232,7 +248,7 @@ def _details(data: Data) -> Iterator[str]:
     for change in changes(data):
         note = _note(change)
         last_old, first_new = change["last_old"], change["first_new"]
-        yield f"### {last_old} → {first_new}: {note.title} {{#{_anchor(change)}}}"
+        yield f"### {_pair(change)}: {note.title} {{#{_anchor(change)}}}"
         yield ""
         yield note.why
         yield ""
@@ -279,15 +295,14 @@ def _verdict(data: Data, case: dict[str, Any]) -> str:
 
 
 def _case_table(change: Change, data: Data) -> Iterator[str]:
-    yield "| case | called directly | through `generate` |"
-    yield "| --- | --- | --- |"
+    rows = []
     for case in change["cases"]:
         results = data["results"][case["case"]]
         words = change_in_words(results[case["old"]], results[case["new"]])
-        yield f"| `{case['case']}` | {words} | {_verdict(data, case)} |"
+        rows.append([f"`{case['case']}`", words, _verdict(data, case)])
     for case in change["generate_only"]:
-        yield f"| `{case['case']}` | no change | {_verdict(data, case)} |"
-    yield ""
+        rows.append([f"`{case['case']}`", "no change", _verdict(data, case)])
+    yield from _table(["case", "called directly", "through `generate`"], rows)
 
 
 def _examples(change: Change, data: Data) -> Iterator[str]:
@@ -367,9 +382,7 @@ def _signatures(data: Data) -> Iterator[str]:
         " `_resolve_cache` is private."
     )
     yield ""
-    yield "| helper | last old → first new | what changed | before | after |"
-    yield "| --- | --- | --- | --- | --- |"
-    annotations_only = []
+    annotations_only, rows = [], []
     for change in data["signature_changes"]:
         if not STRUCTURAL & set(change["changed"]):
             annotations_only.append(change)
@@ -378,16 +391,20 @@ def _signatures(data: Data) -> Iterator[str]:
         values = data["signatures"][helper]
         old = None if change["old"] is None else values[change["old"]]
         new = None if change["new"] is None else values[change["new"]]
-        yield (
-            f"| `{helper}` | {change['last_old']} → {change['first_new']}"
-            f" | {', '.join(change['changed'])}"
-            f" | `{signature_text(old, helper)}` | `{signature_text(new, helper)}` |"
+        rows.append(
+            [
+                f"`{helper}`",
+                _pair(change),
+                ", ".join(change["changed"]),
+                f"`{signature_text(old, helper)}`",
+                f"`{signature_text(new, helper)}`",
+            ]
         )
-    yield ""
+    yield from _table(["helper", "last old → first new", "what changed", "before", "after"], rows)
     yield "Changes to the annotations alone (the type hints, not the parameters):"
     yield ""
     for change in annotations_only:
-        yield f"- `{change['helper']}`: {change['last_old']} → {change['first_new']}"
+        yield f"- `{change['helper']}`: {_pair(change)}"
     yield ""
 
 
@@ -399,15 +416,15 @@ def _surroundings(data: Data) -> Iterator[str]:
         " `BaseCache` defines, and what kinds of value the LLM's `cache` field accepts."
     )
     yield ""
-    yield "| fact | last old → first new | before | after |"
-    yield "| --- | --- | --- | --- |"
-    for change in data["surroundings_changes"]:
-        old, new = (change[side].replace(" | ", ", ") for side in ("old", "new"))
-        yield (
-            f"| {SURROUNDINGS[change['fact']]} | {change['last_old']} → {change['first_new']}"
-            f" | {old} | {new} |"
-        )
-    yield ""
+    rows = (
+        [
+            SURROUNDINGS[change["fact"]],
+            _pair(change),
+            *(change[side].replace(" | ", ", ") for side in ("old", "new")),
+        ]
+        for change in data["surroundings_changes"]
+    )
+    yield from _table(["fact", "last old → first new", "before", "after"], rows)
 
 
 def _method(data: Data) -> Iterator[str]:
