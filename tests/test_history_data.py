@@ -71,3 +71,13 @@ def test_a_boundary_without_a_note_stops_the_page() -> None:
     boundary = {"last_old": "0.0.0", "first_new": "0.0.1", "cases": [{"case": "x"}]}
     with pytest.raises(page.MissingNote, match=r"0\.0\.0 -> 0\.0\.1 \(x\)"):
         page.render({**HISTORY, "boundaries": [boundary]})
+
+
+def test_an_installed_release_without_a_row_fails_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(HISTORY, "releases", [])
+    with pytest.raises(
+        pytest.fail.Exception, match=r"has no row for langchain-core .*make history"
+    ):
+        _installed_row()
