@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: test docs site lint typecheck pytest coverage docs-build mutation benchmark clean tutorials-expected
+.PHONY: test docs site lint typecheck pytest coverage docs-build mutation benchmark history clean tutorials-expected
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ mutation: $(STAMP)
 ## then rewrite benchmarks/concurrent_writeback.json and the docs page it feeds.
 benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks.concurrent_writeback $(BENCHMARK_ARGS)
+
+## history: run the cases against every langchain-core release, each installed on its own
+## (needs the package index; about 10-20 minutes on 2 cores; resumes if interrupted), then
+## write history/results.json and docs/explanation/version-history.md from the results.
+history: $(STAMP)
+	$(BIN)/python -m history
 
 ## docs: serve the site at http://127.0.0.1:8000
 docs: $(STAMP)

@@ -1,0 +1,1 @@
+"""Run the behaviour cases against every langchain-core release: see `__main__`."""
