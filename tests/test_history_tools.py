@@ -83,7 +83,11 @@ def test_without_a_cache_parameter_only_cache_none_cases_run_and_they_agree() ->
             ran.append(case.name)
             expected = observe(case.scenario, langchain_llms)
             assert observe(case.scenario, helpers) == expected
-    assert ran == ["none-without-global[update_cache]", "none-uses-global[update_cache]"]
+    assert ran == [
+        "none-without-global[update_cache]",
+        "none-uses-global[update_cache]",
+        "index-past-prompts[update_cache]",
+    ]
 
 
 def test_an_unknown_parameter_makes_a_case_unavailable() -> None:
