@@ -414,3 +414,16 @@ def test_ctrl_c_ends_the_command_line_quietly(
     monkeypatch.setattr(checker, "check", interrupted)
     assert main(["check", SOLUTION]) == 130
     assert capsys.readouterr().err == "Check interrupted.\n"
+
+
+def test_a_learner_file_can_import_the_module_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the import adds the file's folder
+    (tmp_path / "my_helpers.py").write_text(DELEGATES + "update_cache = reference.update_cache\n")
+    path = _learner_file(tmp_path, "from my_helpers import update_cache\n")
+    report = check(path, step=1)
+    assert (report.count("pass"), report.count("FAIL"), report.exit_status) == (7, 0, 0)
+    for _ in range(2):  # in this process too, and the folder goes on sys.path only once
+        assert checker.load_candidate(path).update_cache is llm_cache_reference.update_cache
+    assert sys.path.count(str(tmp_path.resolve())) == 1

@@ -198,9 +198,15 @@ def _attempted(cases: Sequence[Case], defined: Sequence[FunctionName]) -> tuple[
 def load_candidate(path: str) -> ModuleType:
     """Import a learner's file as a module, whatever its name.
 
+    As with `python FILE`, the file's own folder comes first on `sys.path`, so it
+    can import the modules that sit beside it.
+
     Raises:
         CheckError: The file has a syntax error, or raises while it is imported.
     """
+    folder = str(Path(path).resolve().parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
     loader = importlib.machinery.SourceFileLoader(_CANDIDATE_MODULE, path)
     spec = importlib.util.spec_from_loader(_CANDIDATE_MODULE, loader)
     assert spec is not None  # a SourceFileLoader always yields a spec
