@@ -7,7 +7,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: test docs site lint typecheck pytest coverage docs-build mutation benchmark history clean tutorials-expected
+.PHONY: test docs site lint typecheck pytest coverage docs-build mutation benchmark history clean tutorials-expected browser-python
+
+# The site runs the tutorials and the checker in the page with Pyodide, offline. Everything it
+# needs is fetched once, pinned by checksum, with npm (the runtime, package-lock.json) and pip
+# (the wheels, browser/*.txt), kept in build/browser-cache/, and laid out in docs/assets/pyodide/
+# (generated, not committed), which mkdocs serves and copies into the built site.
+BROWSER_CACHE := build/browser-cache
+BROWSER_PYTHON := docs/assets/pyodide/manifest.json
+PIP_FOR_PYODIDE := $(BIN)/python -m pip download --quiet --disable-pip-version-check \
+	--require-hashes --no-deps --only-binary=:all: --python-version 3.14 --implementation cp --abi cp314
+PROJECT_SOURCES := $(shell find reference/llm_cache_reference tutorials -name '*.py' -o -name '*.txt')
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +45,7 @@ coverage: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
-docs-build: $(STAMP)
+docs-build: $(STAMP) $(BROWSER_PYTHON)
 	@rm -f build/site.ok
 	$(BIN)/mkdocs build --strict --site-dir build/site
 	@touch build/site.ok
@@ -59,12 +69,37 @@ history: $(STAMP)
 	$(BIN)/python -m history
 
 ## docs: serve the site at http://127.0.0.1:8000
-docs: $(STAMP)
+docs: $(STAMP) $(BROWSER_PYTHON)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 ## site: build site/ for offline use (open site/index.html from any static server)
-site: $(STAMP)
+site: $(STAMP) $(BROWSER_PYTHON)
 	$(BIN)/mkdocs build --strict --site-dir site
 
+## browser-python: fetch (first time only) and lay out the in-browser Python the site serves.
+browser-python: $(BROWSER_PYTHON)
+
+$(BROWSER_PYTHON): node_modules/.package-lock.json $(BROWSER_CACHE)/wheels/.ok \
+		$(BROWSER_CACHE)/pyyaml/.ok browser/assemble.py $(PROJECT_SOURCES)
+	$(BIN)/python browser/assemble.py node_modules $(BROWSER_CACHE)/wheels \
+		$(BROWSER_CACHE)/pyyaml docs/assets/pyodide
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The site's in-browser Python needs npm (Node.js) \
+	to fetch its runtime once. Install Node.js 18 or newer: on Debian or Ubuntu, \
+	sudo apt-get install -y nodejs npm; elsewhere, from nodejs.org. Then run make again."; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --prefer-offline --cache $(BROWSER_CACHE)/npm
+	@touch $@
+
+$(BROWSER_CACHE)/wheels/.ok: browser/requirements.txt $(STAMP)
+	rm -rf $(@D) && mkdir -p $(@D).tmp
+	$(PIP_FOR_PYODIDE) --platform pyemscripten_2026_0_wasm32 -r $< -d $(@D).tmp
+	mv $(@D).tmp $(@D) && touch $@
+
+$(BROWSER_CACHE)/pyyaml/.ok: browser/pyyaml.txt $(STAMP)
+	rm -rf $(@D) && mkdir -p $(@D).tmp
+	$(PIP_FOR_PYODIDE) --platform manylinux_2_17_x86_64 -r $< -d $(@D).tmp
+	mv $(@D).tmp $(@D) && touch $@
+
 clean:
-	rm -rf $(VENV) build site .coverage .pytest_cache .hypothesis .mypy_cache .ruff_cache
+	rm -rf $(VENV) build site node_modules docs/assets/pyodide .coverage .pytest_cache .hypothesis .mypy_cache .ruff_cache
