@@ -91,12 +91,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --prefer-offline --cache $(BROWSER_CACHE)/npm
 	@touch $@
 
-$(BROWSER_CACHE)/wheels/.ok: browser/requirements.txt $(STAMP)
+$(BROWSER_CACHE)/wheels/.ok: browser/requirements.txt | $(STAMP)
 	rm -rf $(@D) && mkdir -p $(@D).tmp
 	$(PIP_FOR_PYODIDE) --platform pyemscripten_2026_0_wasm32 -r $< -d $(@D).tmp
 	mv $(@D).tmp $(@D) && touch $@
 
-$(BROWSER_CACHE)/pyyaml/.ok: browser/pyyaml.txt $(STAMP)
+$(BROWSER_CACHE)/pyyaml/.ok: browser/pyyaml.txt | $(STAMP)
 	rm -rf $(@D) && mkdir -p $(@D).tmp
 	$(PIP_FOR_PYODIDE) --platform manylinux_2_17_x86_64 -r $< -d $(@D).tmp
 	mv $(@D).tmp $(@D) && touch $@

@@ -1,0 +1,284 @@
+"""The site's Python, in the page: run a script, or check a learner's helpers, in-process.
+
+The site's Web Worker (`docs/assets/js/python-worker.js`) loads Pyodide and calls
+the two functions here, which return plain data for the page: `run` runs a script
+as `python FILE` does and keeps what it prints; `check` runs the checker's cases
+against a learner's source and renders the report `python -m llm_cache_reference
+check` prints. Both work the same on a local Python, where the tests run them.
+
+The command-line checker runs the learner's code in a child process, which it can
+stop. Pyodide has no child processes, so here the learner's code runs in the
+checker's own process, under a deadline kept inside Python. That is the cheaper
+of the two ways to stop it in a browser: terminating the Web Worker throws the
+whole runtime away (a reload of 9-18 s), and Pyodide's interrupt buffer needs
+SharedArrayBuffer, which a plain static server cannot enable (it takes
+cross-origin isolation headers). The deadline has two halves. A trace function
+raises once time is up, on the next line the learner's own code runs: that stops
+a loop that computes. A coroutine that awaits something that never happens runs
+no line at all, so `asyncio.run` is bounded by `asyncio.wait_for` as well. What
+neither stops (a loop inside C code, a loop that swallows every exception, a
+blocking sleep) is left to the page, which terminates the worker and starts anew.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import io
+import sys
+import textwrap
+import time
+import traceback
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType, ModuleType
+from typing import Any, TypeVar
+
+from langchain_core.language_models import llms as langchain_llms
+
+from llm_cache_reference import checker
+from llm_cache_reference.cases import FUNCTIONS, observe
+
+__all__ = ["EXERCISE_PATH", "Checked", "Ran", "check", "run", "run_file"]
+
+EXERCISE_PATH = "tutorials/exercises/my_cache_helpers.py"
+"""Where `check` saves the learner's source: the path the workshop's command names."""
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a script printed, and how it ended.
+
+    Attributes:
+        stdout: Everything it printed.
+        stderr: Everything it wrote to standard error.
+        error: The traceback, as Python prints it, if the script raised (or
+            exited with a non-zero status); `None` if it ended normally.
+    """
+
+    stdout: str
+    stderr: str
+    error: str | None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A check's counts and its report.
+
+    Attributes:
+        passed: Rows that agree with langchain-core.
+        failed: Rows that ran and differ.
+        errors: Rows that could not run.
+        not_attempted: Rows for helpers the source does not define.
+        exit_status: What the command line would exit with: 0 all agree,
+            1 not yet, 2 the source cannot be checked at all.
+        report: What the command line prints: the table, or the reason the
+            source cannot be checked.
+    """
+
+    passed: int
+    failed: int
+    errors: int
+    not_attempted: int
+    exit_status: int
+    report: str
+
+
+def run(source: str, path: str = "<page>", argv: Sequence[str] = ()) -> Ran:
+    """Run source as `python PATH ARGV...` runs a file: as `__main__`, output captured.
+
+    The script's folder comes first on `sys.path` while it runs, so it can import
+    the modules beside it (the tutorials share `_walkthrough.py`).
+    """
+    module = ModuleType("__main__")
+    module.__file__ = path
+    folder = str(Path(path).resolve().parent)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    previous = sys.argv, sys.modules["__main__"], list(sys.path)
+    sys.argv = [path, *argv]
+    sys.modules["__main__"] = module  # dataclasses and pickle look the module up here
+    sys.path.insert(0, folder)
+    error = None
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            exec(compile(source, path, "exec"), module.__dict__)
+    except SystemExit as exit_:
+        if exit_.code not in (None, 0):
+            error = f"SystemExit: {exit_.code}"
+    except BaseException as raised:  # the page shows every failure, even KeyboardInterrupt
+        error = _traceback(raised)
+    finally:
+        sys.argv, sys.modules["__main__"], sys.path[:] = previous
+    return Ran(stdout.getvalue(), stderr.getvalue(), error)
+
+
+def _traceback(error: BaseException) -> str:
+    """The traceback as `python FILE` prints it: from the script's frame, not from `run`'s."""
+    below_run = error.__traceback__.tb_next if error.__traceback__ else None
+    return "".join(traceback.format_exception(type(error), error, below_run))
+
+
+def run_file(path: str, argv: Sequence[str] = ()) -> Ran:
+    """Run the script at `path`, as `python PATH ARGV...` does."""
+    return run(Path(path).read_text(), path, argv)
+
+
+def check(
+    source: str,
+    step: int | None = None,
+    path: str = EXERCISE_PATH,
+    time_limit: float = checker.DEFAULT_TIME_LIMIT,
+) -> Checked:
+    """Save source at `path` and check it as `python -m llm_cache_reference check PATH` does.
+
+    Args:
+        source: The learner's Python file, as text.
+        step: Only this exercise step's cases; all when `None`.
+        path: Where to save it; the report names it.
+        time_limit: Seconds one case (and importing the file) may take.
+
+    Returns:
+        The counts and the report, as the command line prints it.
+    """
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(source)
+    try:
+        report = _check_in_process(path, step, time_limit)
+    except checker.CheckError as error:
+        # As the command line prints it (llm_cache_reference.__main__).
+        message = textwrap.fill(f"Cannot check: {error}", width=88)
+        return Checked(0, 0, 0, 0, 2, message)
+    return Checked(
+        passed=report.count("pass"),
+        failed=report.count("FAIL"),
+        errors=report.count("ERROR"),
+        not_attempted=report.count("not attempted"),
+        exit_status=report.exit_status,
+        report=checker.render(report),
+    )
+
+
+def _check_in_process(path: str, step: int | None, time_limit: float) -> checker.Report:
+    """`checker.check`, with the learner's code in this process under a deadline."""
+    chosen = checker.cases_for(step)
+    module = _load(path, time_limit)
+    defined = tuple(name for name in FUNCTIONS if hasattr(module, name))
+    if not defined:
+        raise checker.CheckError(
+            f"{path} defines none of {', '.join(FUNCTIONS)}, so there is nothing to check. "
+            "The checker looks for functions with exactly these names at the top level."
+        )
+    rows = []
+    for case in chosen:
+        expected = observe(case.scenario, langchain_llms)
+        seen: checker.Observed | None = None
+        if case.scenario.function in defined:
+            deadline = _Deadline(time_limit, path)
+            seen = _under(deadline, functools.partial(checker.observe_candidate, case, module))
+            if deadline.expired:
+                problem = f"Your helper {_stopped(time_limit)}"
+                seen = checker.Observed(case.name, None, problem)
+                module = _load(path, time_limit)  # as the checker's fresh child would
+        status: checker.Status
+        if seen is None:
+            status = "not attempted"
+        elif seen.outcome is None:
+            status = "ERROR"
+        else:
+            status = "pass" if seen.outcome == expected else "FAIL"
+        rows.append(checker.Row(case, status, expected, seen))
+    return checker.Report(path, step, tuple(rows))
+
+
+def _stopped(time_limit: float) -> str:
+    return f"did not finish within {time_limit:g} s, so it was stopped"
+
+
+def _load(path: str, time_limit: float) -> ModuleType:
+    deadline = _Deadline(time_limit, path)
+    try:
+        return _under(deadline, functools.partial(checker.load_candidate, path))
+    except checker.CheckError:
+        if not deadline.expired:
+            raise
+    raise checker.CheckError(
+        f"Importing {path} {_stopped(time_limit)}. Does the file run a loop, wait for input or "
+        "exit at the top level? Put such code under `if __name__ == '__main__':`."
+    )
+
+
+class _OutOfTime(BaseException):
+    """Raised into the learner's code when its time is up.
+
+    A BaseException, as KeyboardInterrupt is, so that the learner's `except
+    Exception` lets it by.
+    """
+
+
+class _Deadline:
+    """Stops the learner's code once `seconds` have passed; `expired` says if it did."""
+
+    def __init__(self, seconds: float, filename: str) -> None:
+        self.end = time.monotonic() + seconds
+        self.filename = filename
+        self.expired = False
+        self.previous: Any = sys.gettrace()  # what _under gives back
+        self.run = asyncio.run
+
+    # Any: typeshed's trace function types are private to sys.
+    def trace(self, frame: FrameType, event: Any, arg: Any) -> Any:
+        """The global trace function: trace the learner's own frames, line by line.
+
+        No other new frame is traced meanwhile. Frames already running keep the
+        trace function they had (a debugger's, or coverage's under the tests). The
+        one that was global is not called for new frames: coverage's, called for
+        one, would make itself the global trace function again and end the deadline.
+        """
+        if frame.f_code.co_filename != self.filename:
+            return None
+        self.tick()
+        return self.local_trace
+
+    def local_trace(self, frame: FrameType, event: Any, arg: Any) -> Any:
+        """Called for each line the learner's code runs."""
+        self.tick()
+        return self.local_trace
+
+    def tick(self) -> None:
+        """Raise into the running code if time is up."""
+        if time.monotonic() >= self.end:
+            self.expired = True
+            raise _OutOfTime
+
+    def bounded_run(self, main: Coroutine[Any, Any, _T], **options: Any) -> _T:
+        """`asyncio.run`, stopped at the deadline even when no line of the coroutine runs."""
+
+        async def bounded() -> _T:
+            try:
+                return await asyncio.wait_for(main, max(0.0, self.end - time.monotonic()))
+            except asyncio.TimeoutError:
+                self.expired = True
+                raise _OutOfTime from None
+
+        return self.run(bounded(), **options)
+
+
+def _under(deadline: _Deadline, call: Callable[[], _T]) -> _T:
+    """Make the call with the deadline in force."""
+    # The trace function there was before (coverage's, under the tests; a debugger's)
+    # stays this frame's own, so that it sees this frame's lines and its return, which
+    # keeps its count of running frames right. The frames the call starts are the
+    # deadline's alone: the old one sees neither their start nor their end.
+    sys._getframe().f_trace = deadline.previous
+    sys.settrace(deadline.trace)
+    asyncio.run = deadline.bounded_run  # cases.observe runs each async helper with it
+    try:
+        return call()
+    finally:
+        asyncio.run = deadline.run
+        sys.settrace(deadline.previous)
