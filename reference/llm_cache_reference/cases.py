@@ -221,6 +221,14 @@ TABLE: tuple[Twins | Single, ...] = (
         Scenario("update_cache", cache="duck", global_cache=True),
     ),
     Twins(
+        "unsupported-unprintable",
+        Step.RESOLVING_CACHE,
+        "cache= an object that raises when made into text, with a global cache set.",
+        "Not ValueError but the object's own error: the ValueError's message shows the value"
+        " as f'{cache}' does, and that raises first.",
+        Scenario("update_cache", cache="unprintable", global_cache=True),
+    ),
+    Twins(
         "falsy-cache-still-written",
         Step.WRITE_BACK,
         "An empty cache whose __len__ makes bool(cache) False.",
