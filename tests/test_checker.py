@@ -13,9 +13,11 @@ import runpy
 import sys
 import textwrap
 import types
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from langchain_core.language_models import llms as langchain_llms
 
 import llm_cache_reference
 from llm_cache_reference import checker
@@ -30,7 +32,7 @@ from llm_cache_reference.checker import (
     check,
     run_in_child,
 )
-from llm_cache_reference.harness import CacheContents
+from llm_cache_reference.harness import CacheContents, observe
 
 INPUTS = "tests/checker_inputs"
 STARTER = "tutorials/exercises/my_cache_helpers.py"
@@ -117,10 +119,12 @@ def test_forgetting_existing_prompts_fails_wherever_something_is_written() -> No
     for row in report.rows:
         if row.status == "pass":
             continue
+        # Left as the call found it: as langchain-core leaves it when there is nothing to write.
+        untouched = observe(replace(row.case.scenario, generations=0), langchain_llms)
         assert row.observed is not None
         assert row.observed.outcome is not None
-        assert row.observed.outcome.existing_prompts == "{1: hit[1]}"
-        assert row.expected.existing_prompts != "{1: hit[1]}"
+        assert row.observed.outcome.existing_prompts == untouched.existing_prompts
+        assert row.expected.existing_prompts != untouched.existing_prompts
 
 
 def test_a_missing_await_writes_nothing_and_python_says_so() -> None:
@@ -368,7 +372,8 @@ def test_the_command_line_prints_the_report_and_exits_1_when_a_case_fails(
     assert main(["check", f"{INPUTS}/broken_truthiness.py", "--step=1", "--time-limit=5"]) == 1
     out = capsys.readouterr().out
     assert re.search(r"^1 +falsy-cache-still-written\[update_cache\] +FAIL$", out, re.MULTILINE)
-    assert out.endswith("7 cases: 6 pass, 1 fail; not there yet.\n")
+    step_1 = sum(case.step == 1 for case in CASES)
+    assert out.endswith(f"{step_1} cases: {step_1 - 1} pass, 1 fail; not there yet.\n")
 
 
 def test_the_child_side_reports_problems_in_process_too(tmp_path: Path) -> None:
@@ -435,7 +440,8 @@ def test_a_learner_file_can_import_the_module_beside_it(
     (tmp_path / "my_helpers.py").write_text(DELEGATES + "update_cache = reference.update_cache\n")
     path = _learner_file(tmp_path, "from my_helpers import update_cache\n")
     report = check(path, step=1)
-    assert (report.count("pass"), report.count("FAIL"), report.exit_status) == (7, 0, 0)
+    assert report.count("pass") == len(report.rows) == sum(case.step == 1 for case in CASES)
+    assert report.exit_status == 0
     for _ in range(2):  # in this process too, and the folder goes on sys.path only once
         assert checker.load_candidate(path).update_cache is llm_cache_reference.update_cache
     assert sys.path.count(str(tmp_path.resolve())) == 1
