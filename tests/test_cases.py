@@ -133,11 +133,13 @@ def test_display_labels_each_field_and_render_aligns_them() -> None:
 
 def test_render_puts_each_further_call_on_a_line_of_its_own() -> None:
     outcome = observe(CASES_BY_NAME["instance-beats-global[update_cache]"].scenario, langchain_llms)
-    assert outcome.render().splitlines()[2:] == [
-        "cache calls:      cache.update('a', 'llm-string', new[0])",
-        "                  cache.update('c', 'llm-string', new[1])",
-        "cache contents:   cache: {'a': new[0], 'c': new[1]}; global: {}",
-    ]
+    assert outcome.render() == (
+        "returned:         llm_output\n"
+        "existing_prompts: {1: hit[1], 0: new[0], 2: new[1]}\n"
+        "cache calls:      cache.update('a', 'llm-string', new[0])\n"
+        "                  cache.update('c', 'llm-string', new[1])\n"
+        "cache contents:   cache: {'a': new[0], 'c': new[1]}; global: {}"
+    )
 
 
 def test_render_leaves_existing_prompts_out_for_a_lookup() -> None:

@@ -283,6 +283,13 @@ TABLE: tuple[Twins | Single, ...] = (
         " is written first, and the prompt is looked up even with no cache to write to.",
         Scenario("update_cache", cache="None", missing_prompt_idxs=(5,), generations=1),
     ),
+    Twins(
+        "empty-prompt",
+        Step.WRITE_BACK,
+        "An empty prompt among the misses.",
+        "The empty string is a prompt like any other: its answer is cached.",
+        Scenario("update_cache", prompts=("", "b"), hits=(), missing_prompt_idxs=(0, 1)),
+    ),
     Single(
         "awaits-each-write",
         Step.ASYNC_TWIN,
