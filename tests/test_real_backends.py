@@ -12,6 +12,8 @@ session's `redis-server` (see tests/redis_fixture.py).
 from __future__ import annotations
 
 import contextlib
+import importlib.util
+import os
 import re
 import sqlite3
 import warnings
@@ -272,3 +274,26 @@ async def test_the_reference_is_a_drop_in(
     asked = sum(map(len, expected.model_calls))
     assert 0 < asked < len(PROMPTS)
     assert expected.rows
+
+
+HOW_TO_SCRIPT = Path(__file__).resolve().parent.parent / "docs" / "how-to" / "real_redis.py"
+HOW_TO_OUTPUT = HOW_TO_SCRIPT.with_suffix(".txt")
+
+
+def test_the_how_to_shows_what_its_script_prints(
+    redis_server: RedisServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = importlib.util.spec_from_file_location("real_redis", HOW_TO_SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    script.main([redis_server.url])
+    printed = capsys.readouterr().out
+    if os.environ.get("RECORD_HOW_TO") == "1":
+        HOW_TO_OUTPUT.write_text(printed, encoding="utf-8")
+    assert printed == HOW_TO_OUTPUT.read_text(encoding="utf-8"), (
+        "rerun with RECORD_HOW_TO=1 to record what the script prints now"
+    )
+    # Nothing in it depends on the machine: the server's port appears nowhere.
+    assert str(redis_server.port) not in printed

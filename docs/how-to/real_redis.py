@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import redis.asyncio
+from langchain_core._api.deprecation import LangChainPendingDeprecationWarning
 from langchain_core.outputs import Generation, LLMResult
 
 from llm_cache_reference import aget_prompts, aupdate_cache
@@ -142,7 +143,7 @@ async def run(url: str) -> None:
     await admin.set(AsyncRedisCache._key("b", llm_string), "not a hash")
     found, _, missing, _ = await aget_prompts(params, prompts, cache)
     await aupdate_cache(cache, found, llm_string, missing, answers, prompts)
-    print("aupdate_cache returned; existing_prompts:", texts(found))
+    print("aupdate_cache returned; found:", texts(found))
     found_again, *_ = await aget_prompts(params, prompts, cache)
     print("hits after the write-back:", texts(found_again))
     # --8<-- [end:failure]
@@ -168,7 +169,10 @@ def main(argv: list[str]) -> None:
     cache_module_logger.addHandler(handler)
     cache_module_logger.propagate = False
     try:
-        asyncio.run(run(argv[0]))
+        with warnings.catch_warnings():
+            # langchain-community calls langchain-core's `loads` without `allowed_objects`.
+            warnings.simplefilter("ignore", LangChainPendingDeprecationWarning)
+            asyncio.run(run(argv[0]))
     finally:
         cache_module_logger.removeHandler(handler)
         cache_module_logger.propagate = True
