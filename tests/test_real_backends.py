@@ -11,10 +11,12 @@ session's `redis-server` (see tests/redis_fixture.py).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib.util
 import os
 import re
+import socket
 import sqlite3
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -36,8 +38,10 @@ from pydantic import PrivateAttr
 from typing_extensions import override
 
 import llm_cache_reference
-from benchmarks.redis_server import RedisServer
-from tests.redis_fixture import redis_server
+from benchmarks import concurrent_writeback as benchmark
+from benchmarks.redis_server import LatencyProxy, RedisServer, RedisServerError
+from benchmarks.redis_server import redis_server as start_redis_server
+from tests.redis_fixture import redis_server, unavailable
 
 with warnings.catch_warnings():
     # langchain-community warns, on import, that it is being sunset.
@@ -297,3 +301,71 @@ def test_the_how_to_shows_what_its_script_prints(
     )
     # Nothing in it depends on the machine: the server's port appears nowhere.
     assert str(redis_server.port) not in printed
+
+
+# --- The server, the proxy and the benchmark's Redis path ---------------------------------
+
+
+def _refused(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), 1).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+def test_the_server_stops_when_its_block_ends_even_by_an_error(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    ports: list[int] = []
+
+    def fails_inside() -> None:
+        with start_redis_server(tmp_path) as server:
+            ports.append(server.port)
+            assert not _refused(server.port)
+            raise RuntimeError("inside")
+
+    with pytest.raises(RuntimeError, match="inside"):
+        fails_inside()
+    assert _refused(ports[0])
+
+
+def test_without_redis_server_tests_skip_but_fail_under_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(RedisServerError, match="not on PATH") as raised:
+        start_redis_server(tmp_path).__enter__()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(RedisServerError, match="not on PATH"):
+        unavailable(raised.value)
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="needs Debian's redis-server"):
+        unavailable(raised.value)
+
+
+async def test_the_proxy_forwards_both_ways_and_closes(redis_server: RedisServer) -> None:
+    proxy = LatencyProxy(redis_server.port, 0.001)
+    async with proxy, redis.asyncio.Redis(port=proxy.port) as client:
+        await client.set("proxied", "yes")
+        # Many connections at once, as the concurrent write-back opens them.
+        replies = await asyncio.gather(*(client.get("proxied") for _ in range(20)))
+        await client.delete("proxied")
+    assert replies == [b"yes"] * 20
+    assert _refused(proxy.port)
+
+
+async def test_the_redis_benchmark_refuses_a_write_back_that_leaves_writes_out(
+    redis_server: RedisServer,
+) -> None:
+    async def writes_nothing(*args: object) -> None:
+        return None
+
+    async with benchmark.redis_caches(redis_server.port) as (caches, admin):
+        assert list(caches) == list(benchmark.REDIS_DELAYS_MS)
+        with pytest.raises(AssertionError, match="left writes out"):
+            await benchmark.time_redis_write_back(writes_nothing, 3, caches[0], admin)
+        for cache in caches.values():
+            for function in benchmark.IMPLEMENTATIONS.values():
+                assert await benchmark.time_redis_write_back(function, 3, cache, admin) > 0
+        await admin.flushdb()
