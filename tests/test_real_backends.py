@@ -32,7 +32,6 @@ from langchain_core.caches import InMemoryCache as CoreInMemoryCache
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.globals import set_llm_cache
 from langchain_core.language_models import BaseLLM
-from langchain_core.language_models import llms as langchain_llms
 from langchain_core.outputs import Generation, LLMResult
 from pydantic import PrivateAttr
 from typing_extensions import override
@@ -41,6 +40,7 @@ import llm_cache_reference
 from benchmarks import concurrent_writeback as benchmark
 from benchmarks.redis_server import LatencyProxy, RedisServer, RedisServerError
 from benchmarks.redis_server import redis_server as start_redis_server
+from llm_cache_reference.patching import patched_helpers
 from tests.redis_fixture import redis_server, unavailable
 
 with warnings.catch_warnings():
@@ -59,7 +59,6 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore::langchain_core._api.deprecation.LangChainPendingDeprecationWarning"
 )
 
-HELPERS = ("get_prompts", "aget_prompts", "update_cache", "aupdate_cache")
 # Repeats across batches are hits; a repeat inside one batch misses twice (both lookups
 # come before any write), so the model answers it twice and the cache is written twice.
 BATCHES: tuple[list[str], ...] = (["a", "b", "a"], ["b", "c"], ["c", "d", "d"], [])
@@ -239,19 +238,6 @@ async def observe(
         return Observed(outputs, llm.calls, fresh.rows())
 
 
-def _patch_in_the_reference(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    called: list[str] = []
-    for name in HELPERS:
-        helper = getattr(llm_cache_reference, name)
-
-        def spy(*args: Any, _name: str = name, _helper: Any = helper) -> Any:
-            called.append(_name)
-            return _helper(*args)
-
-        monkeypatch.setattr(langchain_llms, name, spy)
-    return called
-
-
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -261,13 +247,21 @@ async def test_the_reference_is_a_drop_in(
     method: str,
     tmp_path: Path,
     request: pytest.FixtureRequest,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     (tmp_path / "langchain-core").mkdir()
     (tmp_path / "reference").mkdir()
     expected = await observe(backend, mode, method, tmp_path / "langchain-core", request)
-    called = _patch_in_the_reference(monkeypatch)
-    actual = await observe(backend, mode, method, tmp_path / "reference", request)
+    called: list[str] = []
+
+    def noting(name: str, helper: Callable[..., Any]) -> Callable[..., Any]:
+        def noted(*args: Any) -> Any:
+            called.append(name)
+            return helper(*args)
+
+        return noted
+
+    with patched_helpers(llm_cache_reference, wrap=noting):
+        actual = await observe(backend, mode, method, tmp_path / "reference", request)
     assert actual == expected
     # The run went through the reference, and the cache did its job: some prompts were
     # served from it, and the rest were written to it.
