@@ -27,6 +27,7 @@ HOST = "127.0.0.1"
 EXECUTABLE = "redis-server"
 STARTUP_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 5.0
+START_ATTEMPTS = 3
 
 
 class RedisServerError(RuntimeError):
@@ -70,8 +71,26 @@ def redis_server(directory: Path) -> Iterator[RedisServer]:
         raise RedisServerError(
             f"{EXECUTABLE} is not on PATH (Debian: apt-get install redis-server)"
         )
-    port = free_port()
     log = directory / "redis.log"
+    # A free port can be taken between the probe and the server's bind: try another.
+    for attempt in range(START_ATTEMPTS):
+        port = free_port()
+        process = _start(executable, port, directory, log)
+        try:
+            _wait_until_it_answers(process, port, log)
+        except RedisServerError:
+            _stop(process)
+            if attempt + 1 == START_ATTEMPTS:
+                raise
+        else:
+            break
+    try:
+        yield RedisServer(HOST, port)
+    finally:
+        _stop(process)
+
+
+def _start(executable: str, port: int, directory: Path, log: Path) -> subprocess.Popen[bytes]:
     command = [
         executable,
         *("--bind", HOST, "--port", str(port), "--dir", str(directory)),
@@ -80,20 +99,19 @@ def redis_server(directory: Path) -> Iterator[RedisServer]:
     ]
     # util-linux's setpriv (in every Debian) execs the server asking the kernel for a
     # SIGTERM when this process dies: the server goes even if this process is killed
-    # outright and the `finally` below never runs.
+    # outright and no `finally` runs.
     if setpriv := shutil.which("setpriv"):
         command = [setpriv, "--pdeathsig", "TERM", *command]
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+    return subprocess.Popen(command, stdin=subprocess.DEVNULL)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
     try:
-        _wait_until_it_answers(process, port, log)
-        yield RedisServer(HOST, port)
-    finally:
-        process.terminate()
-        try:
-            process.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process.wait(STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_until_it_answers(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
@@ -103,7 +121,8 @@ def _wait_until_it_answers(process: subprocess.Popen[bytes], port: int, log: Pat
             break
         with contextlib.suppress(OSError), socket.create_connection((HOST, port), 0.5) as client:
             client.sendall(b"PING\r\n")
-            if client.recv(16).startswith(b"+PONG"):
+            # Ours, not another server's that holds the port: ours is still running.
+            if client.recv(16).startswith(b"+PONG") and process.poll() is None:
                 return
         time.sleep(0.05)
     text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else "(no log)"

@@ -38,6 +38,7 @@ from typing_extensions import override
 
 import llm_cache_reference
 from benchmarks import concurrent_writeback as benchmark
+from benchmarks import redis_server as redis_servers
 from benchmarks.redis_server import LatencyProxy, RedisServer, RedisServerError
 from benchmarks.redis_server import redis_server as start_redis_server
 from llm_cache_reference.patching import patched_helpers
@@ -363,3 +364,15 @@ async def test_the_redis_benchmark_refuses_a_write_back_that_leaves_writes_out(
             for function in benchmark.IMPLEMENTATIONS.values():
                 assert await benchmark.time_redis_write_back(function, 3, cache, admin) > 0
         await admin.flushdb()
+
+
+def test_a_port_taken_before_the_server_binds_it_is_given_up_for_another(
+    redis_server: RedisServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as squatter:
+        taken = squatter.getsockname()[1]
+        ports = iter([taken, redis_servers.free_port()])
+        monkeypatch.setattr(redis_servers, "free_port", lambda: next(ports))
+        with start_redis_server(tmp_path) as server:
+            assert server.port != taken
+            assert not _refused(server.port)
