@@ -24,6 +24,8 @@ from llm_cache_reference.__main__ import main as checker_main
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIALS = ROOT / "tutorials"
 EXPECTED = TUTORIALS / "expected"
+CHECKER_COLUMNS = 80
+"""The terminal width the checker's recorded reports are laid out for: the docs' column."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,25 @@ RECORDINGS: tuple[Recording, ...] = (
         "--step=3",
         exit_status=1,
     ),
+    _check(
+        "hangs_update_cache",
+        "tests/checker_inputs/hangs_update_cache.py",
+        "--step=1",
+        "--time-limit=0.5",
+        exit_status=1,
+    ),
+    _check(
+        "raises_unexpectedly",
+        "tests/checker_inputs/raises_unexpectedly.py",
+        "--step=4",
+        exit_status=1,
+    ),
+    _check(
+        "summary-broken_truthiness",
+        "tests/checker_inputs/broken_truthiness.py",
+        "--summary",
+        exit_status=1,
+    ),
     _check("starter-step1", "tutorials/exercises/my_cache_helpers.py", "--step=1", exit_status=1),
     _check("solution", "tutorials/exercises/solutions/solved_cache_helpers.py", exit_status=0),
 )
@@ -131,8 +152,16 @@ def run_all(workdirs: Path) -> dict[str, list[Output]]:
 def _run_once(recording: Recording, workdir: Path) -> Output:
     if recording.checker:
         stdout, stderr = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            status = checker_main(list(recording.command))
+        columns = os.environ.get("COLUMNS")
+        os.environ["COLUMNS"] = str(CHECKER_COLUMNS)  # the report follows the terminal's width
+        try:
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                status = checker_main(list(recording.command))
+        finally:
+            if columns is None:
+                del os.environ["COLUMNS"]
+            else:
+                os.environ["COLUMNS"] = columns
         return Output(stdout.getvalue(), stderr.getvalue(), status)
     script, *args = (part.format(workdir=workdir) for part in recording.command)
     completed = subprocess.run(
