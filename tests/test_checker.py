@@ -10,6 +10,7 @@ test asserts on time.
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import multiprocessing
 import os
@@ -20,6 +21,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -523,6 +525,7 @@ def test_the_childs_main_ignores_ctrl_c_caps_memory_and_closes_its_pipe(
 ) -> None:
     caps: list[int] = []
     monkeypatch.setattr(checker_child, "cap_memory", caps.append)
+    monkeypatch.setattr(checker_child, "die_with_parent", lambda: caps.append(0))
     previous = signal.getsignal(signal.SIGINT)
     receiver, sender = multiprocessing.Pipe(duplex=False)
     names = ("hits-and-misses[update_cache]", "lookup-falsy-cache[get_prompts]")
@@ -531,13 +534,66 @@ def test_the_childs_main_ignores_ctrl_c_caps_memory_and_closes_its_pipe(
         assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
-    assert caps == [12345]
+    assert caps == [0, 12345]
     assert receiver.recv() == Loaded(("update_cache",))
     observed = receiver.recv()
     assert isinstance(observed, Observed)
     assert observed.case_name == names[0]
     with pytest.raises(EOFError):  # the lookup case is not run: no get_prompts
         receiver.recv()
+
+
+def test_a_child_is_killed_when_its_parent_dies(tmp_path: Path) -> None:
+    # The checker (the parent here) is killed outright while its child spins.
+    script = tmp_path / "parent.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import os, sys
+            from llm_cache_reference import checker
+            checker.check({str(ROOT / INPUTS / "all_four_hang.py")!r}, time_limit=60,
+                          on_progress=lambda report: print(os.getpid(), flush=True))
+            """
+        )
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    parent.stdout.readline()  # loaded: the child is running the first case
+    children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text().split()
+    assert len(children) == 1
+    parent.kill()
+    parent.wait()
+    parent.stdout.close()  # (the child holds the pipe too: reading it to its end could hang)
+    child = Path(f"/proc/{children[0]}")
+
+    def gone() -> bool:
+        return not child.exists() or "zombie" in (child / "status").read_text()
+
+    try:
+        # At once, in fact; the wait is only a bound so that a failure cannot hang the suite.
+        deadline = time.monotonic() + 30
+        while not gone() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert gone()
+    finally:
+        if not gone():
+            os.kill(int(children[0]), signal.SIGKILL)
+
+
+def test_dying_with_the_parent_is_asked_of_the_kernel_where_there_is_prctl(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[tuple[int, int]] = []
+    monkeypatch.setattr(
+        ctypes,
+        "CDLL",
+        lambda *args, **kwargs: types.SimpleNamespace(prctl=lambda *a: asked.append(a)),
+    )
+    checker_child.die_with_parent()
+    assert asked == [(1, signal.SIGKILL)]
+    monkeypatch.setattr(ctypes, "CDLL", lambda *args, **kwargs: types.SimpleNamespace())
+    checker_child.die_with_parent()  # no prctl (not Linux): nothing to ask
+    assert len(asked) == 1
 
 
 def test_the_memory_cap_adds_headroom_to_what_is_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -889,7 +945,7 @@ def _command(*args: str) -> subprocess.Popen[str]:
 
 
 def test_head_reading_three_lines_leaves_no_traceback() -> None:
-    command = _command(SOLUTION)
+    command = _command(SOLUTION, "--step=1")
     assert command.stdout is not None
     lines = [command.stdout.readline() for _ in range(3)]
     command.stdout.close()

@@ -18,6 +18,7 @@ Nothing here compares outcomes or lays out text: see `checker` and `checker_text
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import resource
 import signal
@@ -45,6 +46,7 @@ __all__ = [
     "Loaded",
     "Message",
     "cap_memory",
+    "die_with_parent",
     "run_in_child",
 ]
 
@@ -65,6 +67,7 @@ _CONTEXT = (
 )
 
 
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _STATM = "/proc/self/statm"  # Linux: the first number is the address space in use, in pages
 
 
@@ -109,6 +112,20 @@ def cap_memory(headroom: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+def die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies, however it dies (Linux only).
+
+    The parent stops its children when it ends in an orderly way, even on Ctrl-C; this
+    covers the rest (`kill -9`, `timeout`'s SIGTERM), which would otherwise leave a
+    child spinning in a learner's endless loop.
+    """
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except AttributeError:  # no prctl: not Linux
+        return
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def run_in_child(path: str, case_names: Sequence[str], send: Callable[[Message], None]) -> None:
     """The child's whole job: load the file, say what it defines, observe each case.
 
@@ -137,6 +154,7 @@ def _child_main(
     # Ctrl-C reaches every process of the terminal's group: the parent handles it
     # and stops this child, which must not report the interrupt as a case's outcome.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
     cap_memory(memory_headroom)
     run_in_child(path, case_names, connection.send)
     connection.close()
