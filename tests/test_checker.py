@@ -36,6 +36,7 @@ from llm_cache_reference.cases import CASES, CASES_BY_NAME, Case
 from llm_cache_reference.checker import CheckError, check, check_module
 from llm_cache_reference.checker_candidate import Observed, Raised
 from llm_cache_reference.checker_child import Loaded, LoadFailed, Message, run_in_child
+from llm_cache_reference.harness import CacheContents
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = "tests/checker_inputs"
@@ -125,8 +126,8 @@ def test_a_truthiness_check_fails_only_the_falsy_cache_case() -> None:
     assert row.observed is not None
     assert row.observed.outcome is not None
     assert row.observed.outcome.calls == ()
-    assert row.observed.outcome.cached == "cache: {}"
-    assert checker.differing_fields(row.expected, row.observed.outcome) == ("calls", "cached")
+    assert row.observed.outcome.cached == (CacheContents("cache", ()),)
+    assert row.expected.differing(row.observed.outcome) == ("calls", "cached")
     assert report.exit_status == 1
 
 

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from langchain_core.language_models import llms as langchain_llms
 
-from llm_cache_reference.cases import CASES, FUNCTIONS, Case, FunctionName, Outcome, observe
+from llm_cache_reference.cases import CASES, Case, Step
 from llm_cache_reference.checker_candidate import (
     CheckError,
     KindProblem,
@@ -39,6 +39,7 @@ from llm_cache_reference.checker_candidate import (
     parameters_of,
 )
 from llm_cache_reference.checker_child import DEFAULT_MEMORY_HEADROOM, FileRun
+from llm_cache_reference.harness import FUNCTIONS, FunctionName, Outcome, observe
 
 __all__ = [
     "DEFAULT_TIME_LIMIT",
@@ -53,17 +54,11 @@ __all__ = [
     "cases_for",
     "check",
     "check_module",
-    "differing_fields",
     "expected_outcomes",
 ]
 
-STEPS: dict[int, str] = {
-    1: "write-back",
-    2: "resolving cache",
-    3: "the async twin",
-    4: "the lookup side",
-}
-"""The workshop's exercise steps, by the number each `Case.step` carries."""
+STEPS: dict[int, str] = {step.value: step.label for step in Step}
+"""The workshop's exercise steps' labels, by the number each `Case.step` carries."""
 
 DEFAULT_TIME_LIMIT = 2.0
 """Seconds a learner's helper may take on one case, and the file on being imported.
@@ -149,13 +144,6 @@ def expected_outcomes(cases: Iterable[Case]) -> dict[str, Outcome]:
     that nothing the module does can change what it returns.
     """
     return {case.name: observe(case.scenario, langchain_llms) for case in cases}
-
-
-def differing_fields(expected: Outcome, actual: Outcome) -> tuple[str, ...]:
-    """The names of the `Outcome` fields in which two outcomes differ, in field order."""
-    return tuple(
-        f.name for f in fields(Outcome) if getattr(expected, f.name) != getattr(actual, f.name)
-    )
 
 
 def check(

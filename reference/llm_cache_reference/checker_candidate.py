@@ -35,14 +35,8 @@ from typing import Any, Literal
 from langchain_core.language_models import llms as langchain_llms
 from typing_extensions import override
 
-from llm_cache_reference.cases import (
-    ASYNC_FUNCTIONS,
-    FUNCTIONS,
-    Case,
-    FunctionName,
-    Outcome,
-    observe,
-)
+from llm_cache_reference.cases import Case
+from llm_cache_reference.harness import ASYNC_FUNCTIONS, FUNCTIONS, FunctionName, Outcome, observe
 
 __all__ = [
     "OUTPUT_LIMIT",

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from types import TracebackType
 
-from llm_cache_reference.cases import CASES_BY_NAME, Case, FunctionName
+from llm_cache_reference.cases import CASES_BY_NAME, Case
 from llm_cache_reference.checker_candidate import (
     CheckError,
     KindProblem,
@@ -38,6 +38,7 @@ from llm_cache_reference.checker_candidate import (
     load_candidate,
     observe_candidate,
 )
+from llm_cache_reference.harness import FunctionName
 
 __all__ = [
     "DEFAULT_MEMORY_HEADROOM",

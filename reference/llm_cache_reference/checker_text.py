@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Sequence
 from itertools import zip_longest
 
-from llm_cache_reference.cases import FUNCTIONS, Outcome
-from llm_cache_reference.checker import STEPS, Report, Row, differing_fields
+from llm_cache_reference.checker import STEPS, Report, Row
 from llm_cache_reference.checker_candidate import Observed
+from llm_cache_reference.harness import FIELD_LABELS, FUNCTIONS, Display, Outcome, field_lines
 
 __all__ = ["OUTPUT_LINES", "footer", "header", "render", "row_lines", "summary", "terminal_width"]
 
@@ -33,15 +32,8 @@ _LEGEND = (
     "for prompt p, and llm_output the very llm_output dict. A copy shows as its contents."
 )
 
-# Outcome's fields, as the report labels them.
-_LABELS = {
-    "returned": "returned",
-    "raised": "raised",
-    "existing_prompts": "existing_prompts",
-    "calls": "cache calls",
-    "cached": "cache contents",
-}
-_LABEL_WIDTH = max(len(label) for label in _LABELS.values()) + 2  # "label: "
+# How far `field_lines` sets a field's lines in from its label.
+_LABEL_WIDTH = len(field_lines(FIELD_LABELS["calls"], ("",))[0])
 
 
 def terminal_width() -> int:
@@ -76,7 +68,7 @@ def header(report: Report, width: int) -> list[str]:
 
 def row_lines(report: Report, row: Row, width: int) -> list[str]:
     """One row, with what the helper printed and, unless it passed, the details."""
-    lines = _row_line(report, str(row.case.step), row.case.name, row.status, width)
+    lines = _row_line(report, str(int(row.case.step)), row.case.name, row.status, width)
     seen = row.observed
     if seen is None:
         return lines
@@ -93,8 +85,10 @@ def row_lines(report: Report, row: Row, width: int) -> list[str]:
     lines += _wrap(row.case.title, width, _INDENT)
     lines += _outcomes(row.expected, seen, width)
     if seen.outcome is not None:
-        differing = differing_fields(row.expected, seen.outcome)
-        lines += _wrap(f"differs in: {', '.join(_LABELS[f] for f in differing)}", width, _INDENT)
+        differing = row.expected.differing(seen.outcome)
+        lines += _wrap(
+            f"differs in: {', '.join(FIELD_LABELS[name] for name in differing)}", width, _INDENT
+        )
     if seen.raised is not None and (seen.outcome is None or seen.outcome.raised is not None):
         raised = seen.raised
         where = f" (at {raised.where})" if raised.where else ""
@@ -150,45 +144,28 @@ def _row_line(report: Report, step: str, name: str, status: str, width: int) -> 
     return _wrap(f"{step:<4}  {name}  {status}", width)  # too narrow for columns
 
 
-def _fields(outcome: Outcome) -> list[tuple[str, list[str]]]:
-    """The outcome as (label, values) pairs, leaving out what does not apply."""
-    pairs = [
-        ("raised", [outcome.raised])
-        if outcome.raised is not None
-        else ("returned", [str(outcome.returned)])
-    ]
-    if outcome.existing_prompts is not None:
-        pairs.append(("existing_prompts", [outcome.existing_prompts]))
-    pairs.append(("cache calls", list(outcome.calls) or ["(none)"]))
-    pairs.append(("cache contents", [outcome.cached]))
-    return pairs
-
-
-def _field_lines(label: str, values: Sequence[str], width: int | None) -> list[str]:
-    """One field: its label, then each value, wrapped to `width` when one is given."""
-    lines = []
-    for index, value in enumerate(values):
-        first = f"{label + ':':<{_LABEL_WIDTH}}" if index == 0 else " " * _LABEL_WIDTH
-        if width is None:
-            lines.append(first + value)
-        else:
-            lines += textwrap.wrap(
-                value,
-                width,
-                initial_indent=first,
-                subsequent_indent=" " * (_LABEL_WIDTH + 2),
-                break_on_hyphens=False,
-            )
+def _wrapped(shown: Display, width: int) -> list[str]:
+    """A displayed outcome as `field_lines` lays it out, each value wrapped to `width`."""
+    room = max(width - _LABEL_WIDTH, 10)  # at least a few characters per line
+    lines: list[str] = []
+    for label, values in shown:
+        wrapped = [
+            part
+            for value in values
+            for part in textwrap.wrap(value, room, subsequent_indent="  ", break_on_hyphens=False)
+        ]
+        lines += field_lines(label, tuple(wrapped))
     return lines
 
 
 def _outcomes(expected: Outcome, seen: Observed, width: int) -> list[str]:
     """langchain-core's outcome beside the learner's when both fit, else one over the other."""
-    left = [_field_lines(label, values, None) for label, values in _fields(expected)]
+    left = [list(field_lines(label, values)) for label, values in expected.display()]
     if seen.outcome is None:
         right = [[str(seen.problem)]]
     else:
-        right = [_field_lines(label, values, None) for label, values in _fields(seen.outcome)]
+        right = [list(field_lines(label, values)) for label, values in seen.outcome.display()]
+    # Field beside field, so that a longer list of calls on one side shifts nothing.
     pairs: list[tuple[str, str]] = [("langchain-core did", "yours did")]
     empty: list[str] = []
     for left_field, right_field in zip_longest(left, right, fillvalue=empty):
@@ -198,17 +175,12 @@ def _outcomes(expected: Outcome, seen: Observed, width: int) -> list[str]:
     if max(len(line) for line in side_by_side) <= width:
         return side_by_side
     inner = _INDENT + "  "
-    room = max(width - len(inner), _MIN_WIDTH)
     stacked = [f"{_INDENT}langchain-core did:"]
-    for label, values in _fields(expected):
-        stacked += [inner + line for line in _field_lines(label, values, room)]
+    stacked += [inner + line for line in _wrapped(expected.display(), width - len(inner))]
     stacked.append(f"{_INDENT}yours did:")
     if seen.outcome is None:
-        stacked += _wrap(right[0][0], width, inner)
-    else:
-        for label, values in _fields(seen.outcome):
-            stacked += [inner + line for line in _field_lines(label, values, room)]
-    return stacked
+        return stacked + _wrap(str(seen.problem), width, inner)
+    return stacked + [inner + line for line in _wrapped(seen.outcome.display(), width - len(inner))]
 
 
 def _output(title: str, text: str, cut: int, width: int, indent: str = _INDENT) -> list[str]:

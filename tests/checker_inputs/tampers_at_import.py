@@ -11,7 +11,7 @@ from langchain_core.caches import BaseCache
 from langchain_core.language_models import llms
 from langchain_core.outputs import Generation, LLMResult
 
-from llm_cache_reference import cases, checker, checker_candidate
+from llm_cache_reference import checker, checker_candidate, harness
 
 
 def update_cache(
@@ -25,12 +25,12 @@ def update_cache(
     return None
 
 
-def _nothing_happened(scenario: object, implementation: object) -> cases.Outcome:
-    return cases.Outcome("None", None, "{1: hit[1]}", (), "cache: {}")
+def _nothing_happened(scenario: object, implementation: object) -> harness.Outcome:
+    return harness.Outcome("None", None, "{1: hit[1]}", (), (harness.CacheContents("cache", ()),))
 
 
 llms.update_cache = update_cache
-cases.observe = _nothing_happened
+harness.observe = _nothing_happened
 checker_candidate.observe = _nothing_happened  # type: ignore[attr-defined]
 checker.observe = _nothing_happened  # type: ignore[attr-defined]
-cases.RecordingCache.update = lambda self, *args: None  # type: ignore[method-assign]
+harness.RecordingCache.update = lambda self, *args: None  # type: ignore[method-assign]
