@@ -661,6 +661,16 @@ def test_check_module_gives_the_same_report_as_check_for_a_file() -> None:
     assert check_module(module, step=1, expected=expected).rows == from_file.rows
 
 
+def test_the_in_process_checker_imports_no_process_machinery() -> None:
+    code = (
+        "import sys\n"
+        "from llm_cache_reference import checker, checker_text\n"
+        "print('llm_cache_reference.checker_child' in sys.modules)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout == "False\n"
+
+
 def test_check_module_refuses_a_module_with_no_helpers() -> None:
     with pytest.raises(CheckError, match=r"^the sandbox defines none of update_cache"):
         check_module(types.SimpleNamespace(), label="the sandbox")

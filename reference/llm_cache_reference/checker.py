@@ -38,7 +38,6 @@ from llm_cache_reference.checker_candidate import (
     observe_candidate,
     parameters_of,
 )
-from llm_cache_reference.checker_child import DEFAULT_MEMORY_HEADROOM, FileRun
 from llm_cache_reference.harness import FUNCTIONS, FunctionName, Outcome, observe
 
 __all__ = [
@@ -153,7 +152,7 @@ def check(
     cases: tuple[Case, ...] | None = None,
     *,
     on_progress: Progress | None = None,
-    memory_headroom: int = DEFAULT_MEMORY_HEADROOM,
+    memory_headroom: int | None = None,
 ) -> Report:
     """Run the applicable behaviour cases against the helpers defined in a file.
 
@@ -166,7 +165,8 @@ def check(
         time_limit: Seconds one case (and importing the file) may take.
         cases: Exactly these cases instead (`step` is then only a label).
         on_progress: Called once the file is loaded, then as each row is made.
-        memory_headroom: Bytes the child may allocate beyond what it starts with.
+        memory_headroom: Bytes the child may allocate beyond what it starts with;
+            `checker_child.DEFAULT_MEMORY_HEADROOM` (1 GiB) when `None`.
 
     Returns:
         The report: a row per case, compared with langchain-core.
@@ -175,10 +175,15 @@ def check(
         CheckError: The file is missing, cannot be imported, defines none of
             the four helpers, or defines one of the wrong kind.
     """
+    # Imported here, not above: `check_module` and the report model must import where
+    # there are no child processes (Pyodide), and only `check` needs them.
+    from llm_cache_reference import checker_child  # noqa: PLC0415
+
     _refuse_path(path)
+    headroom = checker_child.DEFAULT_MEMORY_HEADROOM if memory_headroom is None else memory_headroom
     chosen = cases_for(step) if cases is None else cases
     expected = expected_outcomes(chosen)  # before any child exists: see the module's docstring
-    with FileRun(path, chosen, time_limit, memory_headroom) as run:
+    with checker_child.FileRun(path, chosen, time_limit, headroom) as run:
         loaded = run.loaded
         _refuse_helpers(path, loaded.defined, loaded.problems)
         start = Report(path, step, chosen, (), loaded.output, loaded.output_cut)
@@ -199,6 +204,8 @@ def check_module(
     This is `check` without child processes, for where there are none (the
     in-browser checker runs in Pyodide): the same wrong-kind refusals, the same
     rows, the same `Report`, which `checker_text.render` lays out as for a file.
+    Importing this module, `checker_candidate` and `checker_text` starts and
+    needs no process machinery (`checker_child` is imported by `check` alone).
     What it cannot do in-process is stop a helper that never returns, cap its
     memory, or keep the learner's module from reaching langchain-core's
     outcomes. For the last, compute `expected_outcomes(cases_for(step))` before
