@@ -955,13 +955,29 @@ def _command(*args: str) -> subprocess.Popen[str]:
     )
 
 
-def test_head_reading_three_lines_leaves_no_traceback() -> None:
-    command = _command(SOLUTION, "--step=1")
+def test_head_reading_three_lines_leaves_no_traceback(tmp_path: Path) -> None:
+    # The helper waits for a file the test makes once the reader has gone, so that
+    # the rows are certainly written to a closed pipe.
+    go = tmp_path / "go"
+    path = _learner_file(
+        tmp_path,
+        f"""
+        import os, time
+
+        def update_cache({UPDATE_PARAMETERS}):
+            while not os.path.exists({str(go)!r}):
+                time.sleep(0.01)
+            return reference.update_cache({UPDATE_PARAMETERS})
+        """,
+        delegating=True,
+    )
+    command = _command(path, "--step=1", "--time-limit=60")
     assert command.stdout is not None
-    lines = [command.stdout.readline() for _ in range(3)]
+    lines = [command.stdout.readline() for _ in range(3)]  # the header: no case has ended
     command.stdout.close()
+    go.touch()
     _, err = command.communicate()
-    assert lines[0].startswith("Checking ")
+    assert lines[0].startswith("Checking")
     assert (command.returncode, err) == (141, "")
 
 
