@@ -6,7 +6,8 @@ The page's prose is written by hand. Between `<!-- generated: NAME -->` and
 - running code: the behaviour cases and a few extra scenarios, observed against
   langchain-core's `aupdate_cache` and against `aupdate_cache_concurrent`;
 - the benchmark's data file, `benchmarks/concurrent_writeback.json`: the machine,
-  the tables of medians, and the chart `docs/explanation/concurrent-writeback.svg`.
+  the tables of medians (simulated latency, none, and a real Redis), and the chart
+  `docs/explanation/concurrent-writeback.svg`.
 
 `python -m benchmarks.concurrent_writeback_page` rewrites both files; a test checks
 that the committed ones are what this module renders.
@@ -20,6 +21,7 @@ import math
 import re
 import statistics
 import types
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,16 +29,9 @@ from typing import Any
 
 from langchain_core.language_models import llms as langchain_llms
 
-from llm_cache_reference.cases import (
-    CASES,
-    CASES_BY_NAME,
-    Case,
-    CaseResult,
-    Scenario,
-    observe,
-    run_cases,
-)
+from llm_cache_reference.cases import CASES, CASES_BY_NAME, Case
 from llm_cache_reference.experimental import aupdate_cache_concurrent
+from llm_cache_reference.harness import CacheCall, CaseResult, Scenario, observe, run_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "explanation" / "concurrent-writeback.md"
@@ -101,10 +96,9 @@ def verdict(result: CaseResult) -> Verdict:
         else:
             return Verdict(agree=True, explained=False, reason="Not explained: no overlap.")
         return Verdict(agree=True, explained=True, reason=why)
-    only_calls_differ = result.difference.startswith("calls:") and "\n" not in result.difference
-    if only_calls_differ and sorted(expected.calls) == sorted(actual.calls):
-        begun = [i for i, call in enumerate(actual.calls) if call.endswith(" begins")]
-        ended = [i for i, call in enumerate(actual.calls) if call.endswith(" ends")]
+    if result.differing == ("calls",) and Counter(expected.calls) == Counter(actual.calls):
+        begun = [i for i, call in enumerate(actual.calls) if call.phase == "begins"]
+        ended = [i for i, call in enumerate(actual.calls) if call.phase == "ends"]
         if begun and ended and max(begun) < min(ended):
             failed = len(begun) - len(ended)
             tail = f", and {failed} of them raise{'s' if failed == 1 else ''}" if failed else ""
@@ -124,9 +118,10 @@ def verdict(result: CaseResult) -> Verdict:
     )
 
 
-def _writes(calls: Iterable[str]) -> int:
+def _writes(calls: Iterable[CacheCall]) -> int:
     return sum(
-        ".update(" in call or (".aupdate(" in call and call.endswith(" begins")) for call in calls
+        call.method == "update" or (call.method == "aupdate" and call.phase == "begins")
+        for call in calls
     )
 
 
@@ -178,12 +173,14 @@ def machine_block(data: dict[str, Any]) -> str:
         [
             f"- CPU: {machine['cpu']}, {machine['cores']} cores, shared with other work:"
             f" load average {start[0]} at the start, {end[0]} at the end",
-            f"- {machine['python']} on {machine['platform']}",
-            f"- langchain-core {machine['langchain_core']}",
+            f"- {machine['python']}, langchain-core {machine['langchain_core']},"
+            f" langchain-community {machine['langchain_community']},"
+            f" redis-py {machine['redis_py']}, Debian's redis-server {machine['redis_server']}",
             f"- taken {data['taken']}, in {data['duration_s']} s;"
             f" {settings['repetitions']} samples per point with latency,"
             f" {settings['overhead_repetitions']} without (each of those the mean of"
-            f" {settings['overhead_writes_per_sample']} writes' worth of calls)",
+            f" {settings['overhead_writes_per_sample']} writes' worth of calls),"
+            f" {settings['redis_repetitions']} against Redis",
         ]
     )
 
@@ -231,6 +228,31 @@ def _table(
         concurrent, sequential = table["concurrent"][size], table[SEQUENTIAL][size]
         ratio = ratio_format.format(concurrent / sequential)
         rows.append(f"| {size} | {times} | {ratio} | {last_cell(size, concurrent, sequential)} |")
+    return "\n".join(rows)
+
+
+def redis_table(data: dict[str, Any]) -> str:
+    """Medians against a real Redis, by the delay the proxy adds, and what one write costs.
+
+    The last column is the sequential time's growth per extra write, from N = 1 to the
+    largest N: about one round trip, if each write costs one.
+    """
+    sizes: list[int] = data["settings"]["redis_sizes"]
+    rows = [
+        f"| added delay, each way | N | {' | '.join(SERIES)} | concurrent ÷ {SEQUENTIAL}"
+        f" | {SEQUENTIAL}, per extra write |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for delay, samples in data["redis"].items():
+        table = medians(samples)
+        sequential = table[SEQUENTIAL]
+        per_write = (sequential[max(sizes)] - sequential[min(sizes)]) / (max(sizes) - min(sizes))
+        where = "none (loopback)" if delay == "0" else f"{delay} ms (proxy)"
+        for size in sizes:
+            times = " | ".join(_ms(table[name][size]) for name in SERIES)
+            ratio = table["concurrent"][size] / sequential[size]
+            last = _ms(per_write) if size == max(sizes) else ""
+            rows.append(f"| {where} | {size} | {times} | {ratio:.3f} | {last} |")
     return "\n".join(rows)
 
 
@@ -412,6 +434,7 @@ def blocks(data: dict[str, Any]) -> dict[str, str]:
     parts["latency"] = latency_table(data)
     parts["overhead"] = overhead_table(data)
     parts["goal"] = goal_block(data)
+    parts["redis"] = redis_table(data)
     return parts
 
 

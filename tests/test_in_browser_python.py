@@ -50,17 +50,21 @@ HANGS_ON_NO_GENERATIONS = """
 from llm_cache_reference import update_cache as reference_update_cache
 
 
-def update_cache(cache, existing_prompts, llm_string, idxs, new_results, prompts):
+def update_cache(cache, existing_prompts, llm_string, missing_prompt_idxs, new_results, prompts):
     while not new_results.generations:  # a loop whose condition never changes
         pass
-    return reference_update_cache(cache, existing_prompts, llm_string, idxs, new_results, prompts)
+    return reference_update_cache(
+        cache, existing_prompts, llm_string, missing_prompt_idxs, new_results, prompts
+    )
 """
 # Every step 3 case awaits something that never happens: no line of it runs meanwhile.
 AWAITS_FOR_EVER = """
 import asyncio
 
 
-async def aupdate_cache(*args):
+async def aupdate_cache(
+    cache, existing_prompts, llm_string, missing_prompt_idxs, new_results, prompts
+):
     await asyncio.Event().wait()  # nothing will ever set it
 """
 
@@ -71,6 +75,14 @@ def command_line(path: Path, *args: str) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         status = checker_main(["check", str(path), *args])
     return status, stdout.getvalue(), stderr.getvalue()
+
+
+def counts(report: str) -> tuple[int, int, int, int]:
+    """How many rows of a printed report pass, fail, could not run, were not attempted."""
+    rows = re.findall(r"^\d +\S+ +(pass|FAIL|ERROR|not attempted)$", report, re.MULTILINE)
+    statuses = ("pass", "FAIL", "ERROR", "not attempted")
+    passed, failed, errors, not_attempted = (rows.count(status) for status in statuses)
+    return passed, failed, errors, not_attempted
 
 
 # --- On the local Python ------------------------------------------------------------------
@@ -85,6 +97,9 @@ def command_line(path: Path, *args: str) -> tuple[int, str, str]:
         (BROKEN / "broken_truthiness.py", None),
         (BROKEN / "broken_forgets_existing_prompts.py", 1),
         (BROKEN / "broken_missing_await.py", 3),
+        (BROKEN / "wrong_kinds.py", None),
+        (BROKEN / "raises_unexpectedly.py", None),
+        (BROKEN / "prints_as_it_goes.py", None),
     ],
 )
 def test_check_reports_what_the_command_line_prints(
@@ -93,19 +108,12 @@ def test_check_reports_what_the_command_line_prints(
     path = tmp_path / source.name
     checked = in_browser.check(source.read_text(), step=step, path=str(path))
     status, stdout, stderr = command_line(path, *([f"--step={step}"] if step else []))
-    assert (checked.report + "\n", checked.exit_status) == (stdout, status)
-    assert stderr == ""
-    rows = stdout.count("\n1  ") + stdout.count("\n2  ") + stdout.count("\n3  ")
-    rows += stdout.count("\n4  ")
-    assert checked.passed + checked.failed + checked.errors + checked.not_attempted == rows
-
-
-def test_check_counts_the_rows(tmp_path: Path) -> None:
-    broken = (BROKEN / "broken_truthiness.py").read_text()
-    checked = in_browser.check(broken, step=1, path=str(tmp_path / "mine.py"))
-    assert (checked.passed, checked.failed, checked.errors, checked.not_attempted) == (6, 1, 0, 0)
-    assert checked.exit_status == 1
-    assert "falsy-cache-still-written[update_cache]       FAIL" in checked.report
+    # A file that cannot be checked at all gets its reason on stderr, and no table.
+    assert (checked.report + "\n", checked.exit_status) == (stdout or stderr, status)
+    assert "" in (stdout, stderr)
+    found = (checked.passed, checked.failed, checked.errors, checked.not_attempted)
+    assert found == counts(stdout)
+    assert sum(found) > 0 or status == 2
 
 
 def test_check_saves_the_source_where_the_workshop_command_looks(
@@ -122,17 +130,15 @@ def test_a_helper_that_loops_gets_the_command_lines_verdict(tmp_path: Path) -> N
     checked = in_browser.check(HANGS_ON_NO_GENERATIONS, step=1, path=str(path), time_limit=1)
     status, stdout, _ = command_line(path, "--step=1", "--time-limit=1")
     assert (checked.report + "\n", checked.exit_status) == (stdout, status)
-    assert (checked.passed, checked.errors) == (6, 1)
-    assert "Your helper did not finish within 1 s, so it was stopped" in checked.report
+    assert checked.report.count("Your helper did not finish within 1 s, so it was stopped") == 1
 
 
 def test_a_helper_that_awaits_for_ever_is_stopped(tmp_path: Path) -> None:
     path = str(tmp_path / "awaits.py")
     checked = in_browser.check(AWAITS_FOR_EVER, step=3, path=path, time_limit=0.3)
-    assert checked.errors == checked.passed + checked.failed + checked.errors + 0 > 0
-    assert checked.report.count("Your helper did not finish within 0.3 s, so it was") == (
-        checked.errors
-    )
+    assert checked.errors == counts(checked.report)[2] > 1
+    assert checked.report.count("Your helper did not finish within 0.3 s, so it was") == 1
+    assert checked.report.count("not run: aupdate_cache was stopped in") == checked.errors - 1
 
 
 def test_a_file_that_loops_at_the_top_level_cannot_be_checked(tmp_path: Path) -> None:
@@ -404,7 +410,7 @@ def test_the_exercise_page_checks_the_solution_as_the_command_line_does(
         time.monotonic() - started, 2
     )
     assert f"{report.text_content()}\n" == stdout
-    assert stdout.endswith("7 cases: 7 pass; all agree with langchain-core.\n")
+    assert stdout.endswith(" pass; all agree with langchain-core.\n")
     assert status == 0
     assert page.locator(".llmcr-output").get_attribute("data-verdict") == "agree"
     _screenshot(page, "exercise-1-after-check")
@@ -412,8 +418,12 @@ def test_the_exercise_page_checks_the_solution_as_the_command_line_does(
 
 def test_the_page_api_checks_every_step_of_the_solution(browser: Browser) -> None:
     checked = browser.check(SOLUTION.read_text())
-    assert (checked["passed"], checked["failed"], checked["errors"]) == (50, 0, 0)
-    assert checked["report"].endswith("50 cases: 50 pass; all agree with langchain-core.")
+    assert (checked["failed"], checked["errors"], checked["notAttempted"]) == (0, 0, 0)
+    total = checked["passed"]
+    assert total == counts(checked["report"])[0] >= 50
+    assert checked["report"].endswith(
+        f"{total} cases: {total} pass; all agree with langchain-core."
+    )
 
 
 @pytest.mark.parametrize(
@@ -432,28 +442,29 @@ def test_a_broken_file_fails_in_the_page_as_on_the_command_line(
     status, stdout = _command_line_report(tmp_path, source, f"--step={step}")
     assert (checked["report"] + "\n", checked["exitStatus"]) == (stdout, status)
     assert status == 1
-    rows = re.findall(r"^\d +\S+ +(pass|FAIL|ERROR)$", stdout, re.MULTILINE)
-    assert (checked["passed"], checked["failed"], checked["errors"]) == tuple(
-        rows.count(status) for status in ("pass", "FAIL", "ERROR")
-    )
+    found = (checked["passed"], checked["failed"], checked["errors"], checked["notAttempted"])
+    assert found == counts(stdout)
     assert checked["failed"] + checked["errors"] > 0
 
 
-def test_a_helper_that_loops_gets_a_verdict_in_the_page(browser: Browser, tmp_path: Path) -> None:
-    checked = browser.check(HANGS_ON_NO_GENERATIONS, step=1, timeLimit=1)
-    status, stdout = _command_line_report(
-        tmp_path, HANGS_ON_NO_GENERATIONS, "--step=1", "--time-limit=1"
-    )
-    assert checked["report"] + "\n" == stdout
-    assert (checked["passed"], checked["errors"], status) == (6, 1, 1)
+@pytest.mark.parametrize(
+    ("hanging", "step"), [("hangs_update_cache.py", 1), ("all_four_hang.py", None)]
+)
+def test_a_helper_that_hangs_gets_the_command_lines_verdict_in_the_page(
+    browser: Browser, tmp_path: Path, hanging: str, step: int | None
+) -> None:
+    source = (BROKEN / hanging).read_text()
+    checked = browser.check(source, step=step, timeLimit=0.5)
+    steps = [f"--step={step}"] if step else []
+    status, stdout = _command_line_report(tmp_path, source, *steps, "--time-limit=0.5")
+    assert (checked["report"] + "\n", checked["exitStatus"]) == (stdout, status)
+    assert "Your helper did not finish within 0.5 s, so it was stopped" in stdout
 
 
 def test_a_helper_that_awaits_for_ever_gets_a_verdict_in_the_page(browser: Browser) -> None:
     checked = browser.check(AWAITS_FOR_EVER, step=3, timeLimit=0.3)
-    assert checked["errors"] > 0
-    assert (checked["passed"], checked["failed"]) == (0, 0)
-    stopped = "Your helper did not finish within 0.3 s, so it was stopped"
-    assert checked["report"].count(stopped) == checked["errors"]
+    assert checked["errors"] == counts(checked["report"])[2] > 1
+    assert checked["report"].count("Your helper did not finish within 0.3 s, so it was") == 1
 
 
 @pytest.mark.parametrize(
@@ -496,9 +507,11 @@ def test_the_setup_check_stops_in_the_page_where_its_page_says(browser: Browser)
     ran = browser.run_file("tutorials/00_setup_check.py")
     expected = (EXPECTED / "00_setup_check.txt").read_text().splitlines(keepends=True)
     assert ran["stdout"] == "".join(expected[:4])
-    assert ran["error"].endswith("OSError: [Errno 52] Function not implemented\n")
-    assert "os.fork()" in ran["error"]
-    assert "`os.fork` is not implemented" in (ROOT / "docs/tutorials/00-setup-check.md").read_text()
+    # Where the command-line checker's child processes come in.
+    assert "llm_cache_reference/checker_child.py" in ran["error"]
+    assert ran["error"].endswith("ModuleNotFoundError: No module named 'resource'\n")
+    page = (ROOT / "docs" / "tutorials" / "00-setup-check.md").read_text()
+    assert "`os.fork` is not implemented, and the `resource` module" in " ".join(page.split())
 
 
 def test_the_exercise_editor_downloads_the_learners_file(browser: Browser) -> None:

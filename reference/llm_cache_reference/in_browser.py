@@ -36,10 +36,7 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any, TypeVar
 
-from langchain_core.language_models import llms as langchain_llms
-
-from llm_cache_reference import checker
-from llm_cache_reference.cases import FUNCTIONS, observe
+from llm_cache_reference import checker, checker_candidate, checker_text
 
 __all__ = ["EXERCISE_PATH", "Checked", "Ran", "check", "run", "run_file"]
 
@@ -142,7 +139,8 @@ def check(
         time_limit: Seconds one case (and importing the file) may take.
 
     Returns:
-        The counts and the report, as the command line prints it.
+        The counts and the report, as the command line prints it (to a terminal
+        80 columns wide, or to a file).
     """
     file = Path(path)
     file.parent.mkdir(parents=True, exist_ok=True)
@@ -151,7 +149,11 @@ def check(
         report = _check_in_process(path, step, time_limit)
     except checker.CheckError as error:
         # As the command line prints it (llm_cache_reference.__main__).
-        message = textwrap.fill(f"Cannot check: {error}", width=88)
+        paragraphs = f"Cannot check: {error}".split("\n\n")
+        message = "\n\n".join(
+            textwrap.fill(paragraph, width=_WIDTH, break_on_hyphens=False)
+            for paragraph in paragraphs
+        )
         return Checked(0, 0, 0, 0, 2, message)
     return Checked(
         passed=report.count("pass"),
@@ -159,40 +161,53 @@ def check(
         errors=report.count("ERROR"),
         not_attempted=report.count("not attempted"),
         exit_status=report.exit_status,
-        report=checker.render(report),
+        report=checker_text.render(report, _WIDTH),
     )
 
 
+_WIDTH = 80  # the command line's, when it prints to a file or does not know the terminal
+
+
 def _check_in_process(path: str, step: int | None, time_limit: float) -> checker.Report:
-    """`checker.check`, with the learner's code in this process under a deadline."""
+    """`checker.check` with the learner's module in this process, under a deadline.
+
+    As `checker_child.FileRun` does with child processes: once a helper is stopped,
+    its later cases are reported at once, not run, and the others' cases run on a
+    freshly imported module.
+    """
     chosen = checker.cases_for(step)
-    module = _load(path, time_limit)
-    defined = tuple(name for name in FUNCTIONS if hasattr(module, name))
-    if not defined:
-        raise checker.CheckError(
-            f"{path} defines none of {', '.join(FUNCTIONS)}, so there is nothing to check. "
-            "The checker looks for functions with exactly these names at the top level."
-        )
+    # Before the learner's module is imported, so that it cannot change them.
+    expected = checker.expected_outcomes(chosen)
+    with checker_candidate.captured_output() as output:
+        module = _load(path, time_limit)
+    # check_module with no cases makes only its refusals: no helper, or a wrong kind.
+    checker.check_module(module, label=path, cases=(), expected={})
+    defined = checker_candidate.defined_helpers(module)
+    stopped: dict[str, str] = {}  # helper: the case it was stopped in
     rows = []
     for case in chosen:
-        expected = observe(case.scenario, langchain_llms)
+        function = case.scenario.function
         seen: checker.Observed | None = None
-        if case.scenario.function in defined:
+        if function in stopped:
+            seen = checker.Observed(case.name, None, "not run", stopped_in=stopped[function])
+        elif function in defined:
             deadline = _Deadline(time_limit, path)
-            seen = _under(deadline, functools.partial(checker.observe_candidate, case, module))
+            observe = functools.partial(checker_candidate.observe_candidate, case, module)
+            seen = _under(deadline, observe)
             if deadline.expired:
-                problem = f"Your helper {_stopped(time_limit)}"
-                seen = checker.Observed(case.name, None, problem)
-                module = _load(path, time_limit)  # as the checker's fresh child would
+                seen = checker.Observed(case.name, None, f"Your helper {_stopped(time_limit)}")
+                stopped[function] = case.name
+                with checker_candidate.captured_output():  # printed once, the first time
+                    module = _load(path, time_limit)
         status: checker.Status
         if seen is None:
             status = "not attempted"
         elif seen.outcome is None:
             status = "ERROR"
         else:
-            status = "pass" if seen.outcome == expected else "FAIL"
-        rows.append(checker.Row(case, status, expected, seen))
-    return checker.Report(path, step, tuple(rows))
+            status = "pass" if seen.outcome == expected[case.name] else "FAIL"
+        rows.append(checker.Row(case, status, expected[case.name], seen))
+    return checker.Report(path, step, chosen, tuple(rows), *output.text())
 
 
 def _stopped(time_limit: float) -> str:
@@ -202,7 +217,7 @@ def _stopped(time_limit: float) -> str:
 def _load(path: str, time_limit: float) -> ModuleType:
     deadline = _Deadline(time_limit, path)
     try:
-        return _under(deadline, functools.partial(checker.load_candidate, path))
+        return _under(deadline, functools.partial(checker_candidate.load_candidate, path))
     except checker.CheckError:
         if not deadline.expired:
             raise
