@@ -14,7 +14,7 @@ const WORKER = new URL("python-worker.js", import.meta.url);
 const STORAGE_KEY = "llm-cache-reference/tutorials/exercises/my_cache_helpers.py";
 const EXERCISE_FILE = "my_cache_helpers.py";
 // The command line's default: seconds one case may take (llm_cache_reference.checker).
-const CASE_TIME_LIMIT = 10;
+const CASE_TIME_LIMIT = 2;
 // The last resort when Python cannot stop itself (see in_browser.py): a call that has not
 // answered by then has its worker terminated and a new one started (a full reload).
 const RUN_WATCHDOG = 120;
@@ -241,7 +241,9 @@ function setUpExercise(widget) {
       localStorage.setItem(STORAGE_KEY, editor.value);
     }
   });
-  const report = outputBlock(`python -m llm_cache_reference check ${EXERCISE_FILE} --step ${step}`);
+  const report = outputBlock(
+    `python -m llm_cache_reference check tutorials/exercises/${EXERCISE_FILE} --step ${step}`,
+  );
   const checkButton = button(`Check step ${step}`, () =>
     busy(checkButton, async () => {
       setStatus(`Checking step ${step} against langchain-core…`, "loading");
