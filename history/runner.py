@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -170,7 +171,11 @@ class Runner:
                     return {**record, "status": "not installable", "reason": "install timed out"}
                 if done.returncode != 0:
                     reason = _tail(done.stderr or done.stdout)
-                    return {**record, "status": "not installable", "reason": reason}
+                    record.update(status="not installable", reason=reason)
+                    # The requirement the index cannot satisfy, when uv names one.
+                    if needs := re.search(r"depends on ([^\s,]+)", reason):
+                        record["needs"] = needs.group(1)
+                    return record
             record["installed"] = _installed(self.uv, python, environ)
             out = Path(scratch) / "probe.json"
             probe = [str(python), "-m", "history.probe", "--cases", str(self.code / "cases.py")]
@@ -212,5 +217,7 @@ def summary(record: Record) -> str:
     ran = sum("outcome" in result for result in results)
     missing = sum("not_available" in result for result in results)
     errors = sum("error" in result for result in results)
+    hangs = sum("hangs" in result for result in results)
     tail = f", {errors} harness errors" if errors else ""
+    tail += f", {hangs} hang" if hangs else ""
     return f"{ran} cases ran, {missing} not available{tail}"
