@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: test docs site lint typecheck pytest coverage docs-build mutation benchmark history clean tutorials-expected
+.PHONY: test docs site lint typecheck pytest coverage docs-build mutation benchmark history clean tutorials-expected regen
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ docs-build: $(STAMP)
 tutorials-expected: $(STAMP)
 	$(BIN)/python tests/recorded_runs.py
 
+## regen: rewrite every generated file that needs no network, after a change to the cases or
+## the code: the recorded tutorial and checker outputs, the generated parts of the concurrent
+## write-back page (from the committed benchmark data) and the version-history page (from the
+## committed history/results.json; new release data needs `make history`).
+regen: tutorials-expected
+	$(BIN)/python -m benchmarks.concurrent_writeback_page
+	$(BIN)/python -m history page
+
 mutation: $(STAMP)
 	$(BIN)/python tests/mutation.py
 
@@ -52,9 +60,12 @@ mutation: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks.concurrent_writeback $(BENCHMARK_ARGS)
 
-## history: run the cases against every langchain-core release, each installed on its own
-## (needs the package index; about 10-20 minutes on 2 cores; resumes if interrupted), then
-## write history/results.json and docs/explanation/version-history.md from the results.
+## history: read every langchain-core release's wheel (pre-releases too; cached outside git
+## in ~/.cache/llm-cache-reference/wheels) and compare the helpers' source release to release;
+## run the cases against every release, each installed on its own (needs the package index;
+## about 30-45 minutes on 2 shared cores; resumes if interrupted); write history/results.json;
+## fail, with a diff, on any change not attributed in history/attributions.py; then write
+## docs/explanation/version-history.md.
 history: $(STAMP)
 	$(BIN)/python -m history
 

@@ -56,9 +56,9 @@ def everything(runner: Runner, jobs: int) -> int:
     _log(f"read {len(units)} wheels: {len(source_changes)} pairs of releases differ in source")
     records = runner.records(releases, jobs=jobs)
 
-    def confirm(version: str) -> dict[str, object]:
-        _log(f"confirming {version} afresh")
-        return runner.record(version, fresh=True)
+    def confirm(versions: list[str]) -> dict[str, dict[str, object]]:
+        _log(f"confirming {len(versions)} releases, on either side of a change, afresh")
+        return runner.records(versions, jobs=jobs, fresh=True)
 
     data = analysis.assemble(
         releases,
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     steps = ["all", "page", "check", "diff", "probe"]
     parser.add_argument("step", nargs="?", default="all", choices=steps)
     parser.add_argument("versions", nargs="*", help="for diff and probe: the releases")
-    parser.add_argument("--jobs", type=int, default=2, help="releases probed at once")
+    parser.add_argument("--jobs", type=int, default=3, help="releases probed at once")
     options = parser.parse_args(argv)
     if options.step == "page":
         write_page()

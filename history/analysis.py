@@ -162,7 +162,7 @@ def assemble(
     source_changes: Sequence[SourceChange],
     case_names: Sequence[str],
     scenarios: Sequence[str],
-    confirm: Callable[[str], Record],
+    confirm: Callable[[list[str]], dict[str, Record]],
 ) -> Data:
     """Build the data file's content.
 
@@ -173,7 +173,7 @@ def assemble(
         source_changes: Every change of source between neighbouring releases.
         case_names: The cases' names, in order.
         scenarios: Each case's scenario, as `repr` text, in the same order.
-        confirm: Probes a release afresh, for confirming boundaries.
+        confirm: Probes releases afresh, for confirming boundaries.
     """
     tables = Tables(releases, case_names)
     for version in releases:
@@ -212,18 +212,18 @@ def assemble(
 
 
 def _boundaries(
-    tables: Tables, found: list[Transition], confirm: Callable[[str], Record]
+    tables: Tables, found: list[Transition], confirm: Callable[[list[str]], dict[str, Record]]
 ) -> list[dict[str, Any]]:
     """Group the changes by pair of releases; confirm each pair by probing it afresh."""
     pairs: dict[tuple[str, str], list[Transition]] = {}
     for change in found:
         pairs.setdefault((change.last_old, change.first_new), []).append(change)
     entries = []
+    fresh = confirm(sorted({version for pair in pairs for version in pair}))
+    ran = tables.ran
     for (last_old, first_new), changes in sorted(
         pairs.items(), key=lambda item: tables.releases.index(item[0][1])
     ):
-        fresh = {version: confirm(version) for version in (last_old, first_new)}
-        ran = tables.ran
         reproduced = all(
             fresh[version]["status"] == "ran"
             and canonical(fresh[version]["probe"]["cases"][c.name])

@@ -14,7 +14,7 @@ from typing import Any
 
 from history.attributions import ATTRIBUTIONS, Behaviour, NoChange
 from history.attributions import behaviour_pairs as _behaviour_pairs
-from llm_cache_reference.cases import Outcome
+from llm_cache_reference import harness
 
 Data = dict[str, Any]
 Pair = tuple[str, str]
@@ -49,8 +49,7 @@ def _behaviour(pair: Pair) -> Behaviour:
 def shown(result: dict[str, Any]) -> str:
     """A direct result as the page shows it: the outcome's lines, or why there is none."""
     if "outcome" in result:
-        fields = result["outcome"]
-        return Outcome(**{**fields, "calls": tuple(fields["calls"])}).render()
+        return harness.render(harness.display(result["outcome"]))
     if "hangs" in result:
         return f"hangs: no answer within {result['hangs']:g} s"
     if "not_available" in result:

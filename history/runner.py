@@ -32,7 +32,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES_FILE = ROOT / "reference" / "llm_cache_reference" / "cases.py"
+CASE_FILES = ("cases.py", "harness.py", "patching.py")
+"""The cases and the modules they run with, copied from `llm_cache_reference` into the
+snapshot as a package of their own (the rest of the package is not needed there)."""
 PROBE_FILES = ("__init__.py", "adapter.py", "compat.py", "probe.py", "through_generate.py")
 """The modules the probe runs, copied (with the cases) into a snapshot for each run."""
 EXTRA_REQUIREMENTS = ("pyyaml", "tenacity", "packaging", "anyio")
@@ -56,7 +58,11 @@ def snapshot(into: Path) -> str:
         extra requirements and the Python version.
     """
     (into / "history").mkdir()
-    copies = [(CASES_FILE, into / "cases.py")]
+    package = into / "llm_cache_reference"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    source = ROOT / "reference" / "llm_cache_reference"
+    copies = [(source / name, package / name) for name in CASE_FILES]
     copies += [(ROOT / "history" / name, into / "history" / name) for name in PROBE_FILES]
     digest = hashlib.sha256(platform.python_version().encode())
     digest.update(" ".join(EXTRA_REQUIREMENTS).encode())
@@ -119,17 +125,20 @@ class Runner:
             path.write_text(json.dumps(record, indent=1) + "\n")
         return record
 
-    def records(self, versions: Iterable[str], jobs: int = 2) -> dict[str, Record]:
+    def records(
+        self, versions: Iterable[str], jobs: int = 2, *, fresh: bool = False
+    ) -> dict[str, Record]:
         """Records for many releases, `jobs` at a time, with a progress line each."""
         versions = list(versions)
         done: dict[str, Record] = {}
         width = len(str(len(versions)))
 
         def one(version: str) -> None:
-            reused = self.stored(version) is not None
-            record = self.record(version)
+            reused = not fresh and self.stored(version) is not None
+            record = self.record(version, fresh=fresh)
             done[version] = record
             how = "stored" if reused else f"{record['seconds']:.1f} s"
+            how += ", afresh" if fresh else ""
             self.log(
                 f"[{len(done):>{width}}/{len(versions)}] {version:<8} {summary(record)} ({how})"
             )
@@ -178,7 +187,8 @@ class Runner:
                     return record
             record["installed"] = _installed(self.uv, python, environ)
             out = Path(scratch) / "probe.json"
-            probe = [str(python), "-m", "history.probe", "--cases", str(self.code / "cases.py")]
+            cases = self.code / "llm_cache_reference" / "cases.py"
+            probe = [str(python), "-m", "history.probe", "--cases", str(cases)]
             try:
                 done = subprocess.run(
                     [*probe, "--out", str(out)],
