@@ -70,8 +70,9 @@ _LANGCHAIN_GLOBAL = (
 
 ATTRIBUTIONS: dict[tuple[str, str], Attribution] = {
     ("0.0.1", "0.0.2"): NoChange(
-        "The helpers and BaseLLM moved from langchain_core.llm to"
-        " langchain_core.language_models.llms unchanged (the signature table shows the move)."
+        "The helpers and BaseLLM moved, unchanged, from langchain_core.llm to"
+        " langchain_core.language_models.llms: the same behaviour under a new import path"
+        " (see Signatures)."
     ),
     ("0.0.4", "0.0.5"): NoChange(
         "A warning filter's text and a new batch_size callback argument: the filter only"
@@ -174,6 +175,11 @@ ATTRIBUTIONS: dict[tuple[str, str], Attribution] = {
     ),
     ("0.3.51", "0.3.52"): NoChange(
         "A `global _llm_cache` statement was removed from get_llm_cache, which only reads it."
+    ),
+    ("0.3.68", "0.3.69"): NoChange(
+        "The private _resolve_cache takes cache by keyword only, and the helpers now call it"
+        " so (a caller of _resolve_cache itself must write cache=...); the lookup helpers'"
+        " cache annotation lost a redundant Optional."
     ),
     ("0.3.75", "0.3.76"): Behaviour(
         title="The langchain package's global is looked for once, at import",

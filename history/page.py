@@ -142,7 +142,7 @@ class Change:
     def who(self) -> str:
         """Who can see the change, in words."""
         if self.seen_directly and self.seen_by_generate:
-            return "a direct caller; a `generate` user"
+            return "a direct caller and a `generate` user"
         if self.seen_directly:
             return "a direct caller"
         if self.seen_by_generate:
@@ -175,17 +175,16 @@ def _page(data: Data, case_names: Sequence[str]) -> Iterator[str]:
     yield "<!-- Generated from history/results.json by `make history`. Do not edit. -->"
     yield ""
     yield (
-        f"langchain-core has had {len(rows)} releases, {rows[0]['version']} to"
-        f" {rows[-1]['version']}: {finals} final releases and {len(rows) - finals}"
-        f" pre-releases. Each was installed on its own and every behaviour case was run"
-        f" on it ({len(ran)} could be installed here), and the source of the helpers and of"
-        " everything they call was read from each release's package and compared with the"
-        " release before. A tutorial written against an older release shows that release's"
-        " behaviour: this page says what changed, where, and who can notice."
+        "A tutorial written against an older langchain-core shows that release's behaviour."
+        " This page says what changed in the cache helpers, in which release, and who can"
+        f" notice. It covers all {len(rows)} releases, {rows[0]['version']} to"
+        f" {rows[-1]['version']} ({finals} final releases and {len(rows) - finals}"
+        f" pre-releases): every case was run on each of the {len(ran)} that install here, and"
+        " the source of the helpers, and of what they call, was compared release to release."
     )
     yield ""
-    yield from _words()
     yield from _summary(data)
+    yield from _words()
     yield from _details(data)
     yield from _invisible(data)
     yield from _signatures(data)
@@ -266,22 +265,33 @@ def _details(data: Data) -> Iterator[str]:
     for change in changes(data):
         note = _behaviour(change.pair)
         old, new = change.pair
-        yield f'??? note "{old} → {new}: {note.title}" {{#{_anchor(change.pair)}}}'
+        yield f'<a id="{_anchor(change.pair)}"></a>'
         yield ""
-        for line in _change_body(change, note, data):
-            yield f"    {line}" if line else ""
+        yield f'??? note "{old} → {new}: {note.title}"'
+        yield ""
+        for text in _change_body(change, note, data):
+            for line in text.split("\n"):
+                yield f"    {line}" if line else ""
         yield ""
 
 
 def _change_body(change: Change, note: Behaviour, data: Data) -> Iterator[str]:
-    old, new = change.pair
     yield note.why
     yield ""
     if note.links:
         yield "Upstream: " + ", ".join(f"[{label}]({url})" for label, url in note.links) + "."
         yield ""
-    results, replays = data["results"], data["replays"]
-    rows, both_unavailable, example = [], 0, None
+    source = next((c for c in data["source_changes"] if _key(c) == change.pair), None)
+    if source is None:
+        yield "Nothing in the source the comparison reads changed here."
+    else:
+        units = ", ".join(sorted({_unit_words(u) for u in source["units"]}))
+        yield f"The source that changed here: {units}."
+    yield ""
+    results = data["results"]
+    rows: list[list[str]] = []
+    both_unavailable = 0
+    example: tuple[int, str, str, str] | None = None
     for case in change.direct:
         before, after = results[case["case"]][case["old"]], results[case["case"]][case["new"]]
         if "not_available" in before and "not_available" in after:
@@ -289,8 +299,10 @@ def _change_body(change: Change, note: Behaviour, data: Data) -> Iterator[str]:
             continue
         seen = case["seen_through_generate"]
         rows.append([f"`{case['case']}`", in_words(before, after), "changes" if seen else "same"])
-        if example is None and "not_available" not in before:
-            example = (case["case"], shown(before), shown(after))
+        # The example: a case that answers on both sides if there is one.
+        rank = ("not_available" not in before) + ("not_available" not in after)
+        if example is None or rank > example[0]:
+            example = (rank, case["case"], shown(before), shown(after))
     for case in change.generate_only:
         rows.append([f"`{case['case']}`", "same", "changes"])
     if rows:
@@ -306,8 +318,17 @@ def _change_body(change: Change, note: Behaviour, data: Data) -> Iterator[str]:
         word = "the same results again" if confirmed else "DIFFERENT results: not confirmed"
         yield f"Both releases were installed and run a second time: {word}."
         yield ""
+    yield from _example(change, example, data)
+
+
+def _example(
+    change: Change, example: tuple[int, str, str, str] | None, data: Data
+) -> Iterator[str]:
+    """One case before and after: called directly if any changed so, else through generate."""
+    old, new = change.pair
+    replays = data["replays"]
     if example is not None:
-        name, before, after = example
+        _, name, before, after = example
         yield f"`{name}`, called directly, in {old}:"
         yield ""
         yield f"```text\n{before}\n```"

@@ -13,6 +13,7 @@ import pytest
 from langchain_core.language_models import llms as langchain_llms
 
 from history import adapter, analysis, attributions, compat, probe, sources
+from llm_cache_reference import harness
 from llm_cache_reference.cases import CASES, CASES_BY_NAME
 from llm_cache_reference.harness import observe
 
@@ -231,3 +232,20 @@ def test_compat_aliases_a_missing_modern_module_to_the_old_one(
     finally:
         sys.modules.pop(modern, None)
         sys.modules.pop(modern.rpartition(".")[0], None)
+
+
+def test_the_langchain_stand_in_is_there_only_for_the_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cache = object()
+    monkeypatch.delitem(sys.modules, "langchain", raising=False)
+    with harness.langchain_package_global(cache):
+        import langchain  # type: ignore[import-not-found]
+
+        assert langchain.llm_cache is cache
+    assert "langchain" not in sys.modules
+    before = types.ModuleType("langchain")
+    monkeypatch.setitem(sys.modules, "langchain", before)
+    with harness.langchain_package_global(cache):
+        assert sys.modules["langchain"] is not before
+    assert sys.modules["langchain"] is before
