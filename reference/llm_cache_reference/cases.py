@@ -221,6 +221,14 @@ TABLE: tuple[Twins | Single, ...] = (
         Scenario("update_cache", cache="duck", global_cache=True),
     ),
     Twins(
+        "unsupported-unprintable",
+        Step.RESOLVING_CACHE,
+        "cache= an object that raises when made into text, with a global cache set.",
+        "Not ValueError but the object's own error: the ValueError's message shows the value"
+        " as f'{cache}' does, and that raises first.",
+        Scenario("update_cache", cache="unprintable", global_cache=True),
+    ),
+    Twins(
         "falsy-cache-still-written",
         Step.WRITE_BACK,
         "An empty cache whose __len__ makes bool(cache) False.",
@@ -228,7 +236,6 @@ TABLE: tuple[Twins | Single, ...] = (
         Scenario("update_cache", flavour="falsy"),
         async_flavour="falsy",
     ),
-    # --8<-- [start:entry]
     Twins(
         "write-fails-halfway",
         Step.WRITE_BACK,
@@ -237,7 +244,6 @@ TABLE: tuple[Twins | Single, ...] = (
         " prompt is already in existing_prompts: it is filled before the cache write.",
         Scenario("update_cache", fail_on_write=2),
     ),
-    # --8<-- [end:entry]
     Twins(
         "more-generations-than-indices",
         Step.WRITE_BACK,
@@ -253,6 +259,7 @@ TABLE: tuple[Twins | Single, ...] = (
         " and the cache.",
         Scenario("update_cache", generations=1),
     ),
+    # --8<-- [start:entry]
     Twins(
         "no-generations",
         Step.WRITE_BACK,
@@ -260,6 +267,7 @@ TABLE: tuple[Twins | Single, ...] = (
         "Nothing is written; llm_output is still returned.",
         Scenario("update_cache", generations=0),
     ),
+    # --8<-- [end:entry]
     Twins(
         "no-generations-still-resolves",
         Step.RESOLVING_CACHE,
@@ -274,6 +282,13 @@ TABLE: tuple[Twins | Single, ...] = (
         "IndexError from prompts[5], yet existing_prompts already holds the entry: the dict"
         " is written first, and the prompt is looked up even with no cache to write to.",
         Scenario("update_cache", cache="None", missing_prompt_idxs=(5,), generations=1),
+    ),
+    Twins(
+        "empty-prompt",
+        Step.WRITE_BACK,
+        "An empty prompt among the misses.",
+        "The empty string is a prompt like any other: its answer is cached.",
+        Scenario("update_cache", prompts=("", "b"), hits=(), missing_prompt_idxs=(0, 1)),
     ),
     Single(
         "awaits-each-write",
