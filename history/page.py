@@ -142,11 +142,11 @@ class Change:
     def who(self) -> str:
         """Who can see the change, in words."""
         if self.seen_directly and self.seen_by_generate:
-            return "a direct caller and a `generate` user"
+            return "direct callers, generate users"
         if self.seen_directly:
-            return "a direct caller"
+            return "direct callers"
         if self.seen_by_generate:
-            return "a `generate` user"
+            return "generate users"
         return "nobody"
 
 
@@ -197,12 +197,12 @@ def _words() -> Iterator[str]:
     yield ""
     for term, meaning in (
         (
-            "A direct caller",
+            "Direct callers",
             "code that calls `update_cache`, `get_prompts` or their async"
             " twins itself, as the tutorials do.",
         ),
         (
-            "A `generate` user",
+            "Generate users",
             "code that calls `llm.generate(...)` or `await"
             " llm.agenerate(...)`, which call the helpers for it. Most code does this.",
         ),
@@ -239,15 +239,9 @@ def _summary(data: Data) -> Iterator[str]:
     for change in changes(data):
         note = _behaviour(change.pair)
         old, new = change.pair
-        rows.append(
-            [
-                _pre(old, data),
-                f"[{_pre(new, data)}](#{_anchor(change.pair)})",
-                note.summary,
-                change.who,
-            ]
-        )
-    yield from _table(["last before", "first with", "what changed", "who can see it"], rows)
+        link = f"[{_pre(new, data)}](#{_anchor(change.pair)})"
+        rows.append([f"{_pre(old, data)} → {link}", note.summary, change.who])
+    yield from _table(["last before → first with", "what changed", "who can see it"], rows)
     quiet = [c for c in data["source_changes"] if _key(c) not in _behaviour_pairs(data)]
     yield (
         f"{len(data['source_changes'])} pairs of neighbouring releases differ in the source"
