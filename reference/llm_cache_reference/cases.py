@@ -236,7 +236,6 @@ TABLE: tuple[Twins | Single, ...] = (
         Scenario("update_cache", flavour="falsy"),
         async_flavour="falsy",
     ),
-    # --8<-- [start:entry]
     Twins(
         "write-fails-halfway",
         Step.WRITE_BACK,
@@ -245,7 +244,6 @@ TABLE: tuple[Twins | Single, ...] = (
         " prompt is already in existing_prompts: it is filled before the cache write.",
         Scenario("update_cache", fail_on_write=2),
     ),
-    # --8<-- [end:entry]
     Twins(
         "more-generations-than-indices",
         Step.WRITE_BACK,
@@ -261,6 +259,7 @@ TABLE: tuple[Twins | Single, ...] = (
         " and the cache.",
         Scenario("update_cache", generations=1),
     ),
+    # --8<-- [start:entry]
     Twins(
         "no-generations",
         Step.WRITE_BACK,
@@ -268,6 +267,7 @@ TABLE: tuple[Twins | Single, ...] = (
         "Nothing is written; llm_output is still returned.",
         Scenario("update_cache", generations=0),
     ),
+    # --8<-- [end:entry]
     Twins(
         "no-generations-still-resolves",
         Step.RESOLVING_CACHE,
@@ -309,6 +309,31 @@ TABLE: tuple[Twins | Single, ...] = (
         "The async twin with a cache that defines only sync methods.",
         "It still works: BaseCache's default aupdate runs update in a thread.",
         Scenario("aupdate_cache", flavour="sync"),
+    ),
+    Twins(
+        "falsy-global-cache",
+        Step.RESOLVING_CACHE,
+        "cache=None while the global cache is an empty cache with __len__.",
+        "An empty global cache is falsy, but it is the global cache all the same: it is written.",
+        Scenario("update_cache", cache="None", global_cache=True, flavour="falsy"),
+        async_flavour="falsy",
+    ),
+    Twins(
+        "langchain-global-ignored",
+        Step.RESOLVING_CACHE,
+        "cache=None, no global cache, and the langchain package's own llm_cache set.",
+        "Only set_llm_cache sets the global cache: the langchain package's old global,"
+        " langchain.llm_cache, is not read.",
+        Scenario("update_cache", cache="None", langchain_global=True),
+    ),
+    Twins(
+        "write-raises-stop-iteration",
+        Step.WRITE_BACK,
+        "A cache with only sync methods whose second write raises StopIteration.",
+        "The sync helper lets StopIteration through; in the async twin BaseCache's default"
+        " aupdate, which runs update in a thread, raises RuntimeError in its place.",
+        Scenario("update_cache", fail_on_write=2, fail_with="StopIteration"),
+        async_flavour="sync",
     ),
     Twins(
         "lookup-hits-and-misses",
