@@ -114,6 +114,8 @@ RECORDINGS: tuple[Recording, ...] = (
         exit_status=1,
     ),
     _check("starter-step1", "tutorials/exercises/my_cache_helpers.py", "--step=1", exit_status=1),
+    _check("starter-step2", "tutorials/exercises/my_cache_helpers.py", "--step=2", exit_status=1),
+    _check("starter-step3", "tutorials/exercises/my_cache_helpers.py", "--step=3", exit_status=1),
     _check("solution", "tutorials/exercises/solutions/solved_cache_helpers.py", exit_status=0),
     _slide_code("cache_key"),
     _slide_code("write_back_by_hand"),

@@ -12,7 +12,8 @@ from llm_cache_reference import aupdate_cache
 async def main() -> None:
     cache = InMemoryCache()
     new = LLMResult(generations=[[Generation(text="x")]])
-    args = (cache, {}, "llm-string", [0], new, ["a"])
+    existing: dict[int, list[Generation]] = {}
+    args = (cache, existing, "llm-string", [0], new, ["a"])
 
     pending = aupdate_cache(*args)  # no await
     print(type(pending).__name__)

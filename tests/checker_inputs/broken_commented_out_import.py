@@ -37,8 +37,9 @@ def update_cache(
 def resolve_cache(*, cache: BaseCache | bool | None) -> BaseCache | None:
     if isinstance(cache, BaseCache):
         return cache
+    # The mistake: get_llm_cache was never imported.
     if cache is None:
-        return get_llm_cache()  # type: ignore[name-defined]  # noqa: F821  # the mistake
+        return get_llm_cache()  # type: ignore[name-defined,no-any-return]  # noqa: F821
     if cache is True:
         if (global_cache := get_llm_cache()) is None:  # type: ignore[name-defined]  # noqa: F821
             raise ValueError("cache=True, but no global cache is set")
