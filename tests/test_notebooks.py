@@ -16,6 +16,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from site_extras.mkdocs_hooks import ROOT, download_line, downloads
 from site_extras.notebooks import MAIN_GUARD, TUTORIALS, notebook, notebook_text, tutorial_scripts
 from tests.recorded_runs import RECORDINGS
 
@@ -66,3 +67,24 @@ def test_the_notebook_holds_the_script(script: Path) -> None:
 def test_a_notebook_is_the_same_file_every_time() -> None:
     assert notebook_text(SCRIPTS[1]) == notebook_text(SCRIPTS[1])
     assert '"id": "cell-0"' in notebook_text(SCRIPTS[1])
+
+
+def test_every_tutorial_page_offers_its_script_and_notebook() -> None:
+    pages = sorted((ROOT / "docs" / "tutorials").glob("[0-9][0-9]-*.md"))
+    assert len(pages) == len(SCRIPTS)
+    for page, script in zip(pages, SCRIPTS, strict=True):
+        line = download_line(f"tutorials/{page.name}")
+        assert line is not None
+        assert f"(downloads/{script.name})" in line
+        assert f"(downloads/{script.stem}.ipynb)" in line
+    assert download_line("tutorials/index.md") is None
+    assert download_line("workshop/index.md") is None
+
+
+def test_the_site_serves_each_script_as_it_is_and_its_notebook() -> None:
+    served = downloads()
+    for script in SCRIPTS:
+        assert served[f"tutorials/downloads/{script.name}"] == script.read_bytes()
+        notebook_file = served[f"tutorials/downloads/{script.stem}.ipynb"]
+        assert notebook_file == notebook_text(script).encode()
+    assert "tutorials/downloads/_walkthrough.py" in served
