@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from slides.build import (
     CODE_COLUMNS,
@@ -25,6 +28,13 @@ from slides.build import (
 )
 from tests.recorded_runs import RECORDINGS
 
+# Where each slide's lowest element ends, below the slide's own bottom edge (negative: inside).
+OVERHANG = """() => [...document.querySelectorAll('section[id]')].map(slide => {
+    const bottom = slide.getBoundingClientRect().bottom;
+    const lowest = Math.max(...[...slide.querySelectorAll('*')].map(
+        element => element.getBoundingClientRect().bottom));
+    return lowest - bottom;
+})"""
 # An XML namespace name: an identifier inside the SVG markup, never fetched.
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 SLIDE_BREAK = re.compile(r"^---$", re.MULTILINE)
@@ -37,10 +47,36 @@ def deck_html(tmp_path_factory: pytest.TempPathFactory) -> str:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+    return _built(tmp_path_factory).read_text()
+
+
+def _built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("slides")
     html = build(out)
     assert (out / LICENSE_NAME).read_text().strip()
-    return html.read_text()
+    return html
+
+
+def test_nothing_on_a_slide_runs_off_its_bottom(
+    deck_html: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed: apt-get install -y chromium")
+        pytest.skip("Chromium is not installed")
+    deck = _built(tmp_path_factory)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.route(lambda url: not url.startswith("file:"), lambda route: route.abort())
+        page.goto(deck.as_uri())
+        overhangs = page.evaluate(OVERHANG)
+        browser.close()
+    assert len(overhangs) == _slide_count()
+    assert {n: px for n, px in enumerate(overhangs, start=1) if px > 0} == {}
 
 
 def _slide_count() -> int:
@@ -75,10 +111,11 @@ def test_every_code_block_is_included_from_a_tested_file() -> None:
             assert rest in {r.name for r in RECORDINGS}
             continue
         assert kind in tested, f"{kind} is neither run by the tests nor their recorded output"
-        lines = (ROOT / kind).read_text().splitlines()
-        shown = included(target).splitlines()
-        assert all(line in lines for line in shown)
-        assert "\n".join(shown) in deck.markdown
+        shown = included(target)
+        # As it stands in the file, at some depth (a section inside a function is dedented).
+        text = (ROOT / kind).read_text()
+        assert any(textwrap.indent(shown, " " * depth) in text for depth in range(0, 13, 4))
+        assert shown in deck.markdown
 
 
 def test_code_on_a_slide_fits_a_projector() -> None:

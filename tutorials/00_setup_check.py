@@ -18,7 +18,12 @@ def report(what: str, ok: bool, fix: str) -> bool:
 def checks() -> bool:
     """Run every check in order, stopping at the first that fails."""
     print("Checking your set-up for the LLM cache tutorials and workshop.")
-    if not report("Python 3.10 or newer", sys.version_info >= (3, 10), "install a newer one"):
+    # The package runs on 3.10, but the tools uv.lock pins for the workshop need 3.11.5.
+    if not report(
+        "Python 3.11.5 or newer",
+        sys.version_info >= (3, 11, 5),
+        "run `make setup` with a newer one",
+    ):
         return False
     try:
         major, minor = (int(part) for part in version("langchain-core").split(".")[:2])

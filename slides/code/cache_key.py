@@ -1,4 +1,4 @@
-"""Slide: the cache key is the prompt and the model's parameters."""
+"""Slide: the key is the prompt and the model parameters."""
 
 from langchain_core.caches import InMemoryCache
 from langchain_core.language_models.fake import FakeListLLM

@@ -1,4 +1,4 @@
-"""Slide: without `await`, the async twin runs none of it."""
+"""Slide: without `await`, none of the async twin runs."""
 
 import asyncio
 
@@ -8,13 +8,13 @@ from langchain_core.outputs import Generation, LLMResult
 from llm_cache_reference import aupdate_cache
 
 
-# --8<-- [start:slide]
 async def main() -> None:
     cache = InMemoryCache()
     new = LLMResult(generations=[[Generation(text="x")]])
     existing: dict[int, list[Generation]] = {}
     args = (cache, existing, "llm-string", [0], new, ["a"])
 
+    # --8<-- [start:slide]
     pending = aupdate_cache(*args)  # no await
     print(type(pending).__name__)
     print(cache.lookup("a", "llm-string"))
@@ -22,7 +22,7 @@ async def main() -> None:
 
     await aupdate_cache(*args)
     print(cache.lookup("a", "llm-string"))
+    # --8<-- [end:slide]
 
 
 asyncio.run(main())
-# --8<-- [end:slide]

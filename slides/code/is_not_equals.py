@@ -5,10 +5,10 @@ from langchain_core.globals import set_llm_cache
 
 from llm_cache_reference import resolve_cache
 
-# --8<-- [start:slide]
 set_llm_cache(InMemoryCache())
+# --8<-- [start:slide]
 one = 1
-print(one == True)  # noqa: E712
+print(one == True)
 print(one is True)
 for value in (True, 1, 0, False):
     try:
@@ -16,5 +16,5 @@ for value in (True, 1, 0, False):
         print(f"{value!r}: {type(found).__name__}")
     except ValueError:
         print(f"{value!r}: ValueError")
-set_llm_cache(None)
 # --8<-- [end:slide]
+set_llm_cache(None)
