@@ -20,6 +20,7 @@ import shlex
 import subprocess
 import sys
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,15 +113,19 @@ def expand(source: str) -> Deck:
     return Deck("\n".join(out) + "\n", tuple(includes))
 
 
-def build(out_dir: Path) -> Path:
-    """Write the expanded deck and the self-contained HTML deck into `out_dir`."""
+def build(out_dir: Path, wrapper: Sequence[str] = ()) -> Path:
+    """Write the expanded deck and the self-contained HTML deck into `out_dir`.
+
+    `wrapper` goes before Marp's command line: the tests pass `unshare` there, to
+    build with no network at all.
+    """
     deck = expand(SOURCE.read_text())
     out_dir.mkdir(parents=True, exist_ok=True)
     markdown = out_dir / "workshop.md"
     markdown.write_text(deck.markdown)
     html = out_dir / "workshop.html"
     built = subprocess.run(
-        [str(MARP), "--no-stdin", str(markdown), "--output", str(html)],
+        [*wrapper, str(MARP), "--no-stdin", str(markdown), "--output", str(html)],
         check=False,
         capture_output=True,
         text=True,

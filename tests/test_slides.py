@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -55,6 +56,22 @@ def _built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     html = build(out)
     assert (out / LICENSE_NAME).read_text().strip()
     return html
+
+
+NO_NETWORK = ["unshare", "--net", "--map-root-user"]
+
+
+def test_the_deck_builds_with_no_network_at_all(
+    deck_html: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    try:
+        isolated = subprocess.run([*NO_NETWORK, "true"], check=False, capture_output=True)
+    except FileNotFoundError:
+        pytest.skip("no unshare here to take the network away")
+    if isolated.returncode != 0:
+        pytest.skip(f"this sandbox cannot make a network namespace: {isolated.stderr!r}")
+    offline = build(tmp_path_factory.mktemp("offline"), wrapper=NO_NETWORK).read_text()
+    assert offline == deck_html
 
 
 def test_nothing_on_a_slide_runs_off_its_bottom(
