@@ -12,7 +12,7 @@ NODE_MODULES := node_modules/.package-lock.json
 DECK := build/slides/workshop.html
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup lock slides test docs site lint typecheck pytest coverage docs-build mutation benchmark history clean tutorials-expected
+.PHONY: setup lock slides test docs site lint typecheck pytest coverage docs-build mutation benchmark history clean tutorials-expected regen
 
 ## setup: create .venv and install everything uv.lock pins, nothing more.
 setup: $(SYNCED)
@@ -67,6 +67,14 @@ docs-build: setup slides
 ## tutorials-expected: rerun every tutorial script and recorded checker run, rewrite their outputs.
 tutorials-expected: setup
 	$(BIN)/python tests/recorded_runs.py
+
+## regen: rewrite every generated file that needs no network, after a change to the cases or
+## the code: the recorded tutorial and checker outputs, the generated parts of the concurrent
+## write-back page (from the committed benchmark data) and the version-history page (from the
+## committed history/results.json; new release data needs `make history`).
+regen: tutorials-expected
+	$(BIN)/python -m benchmarks.concurrent_writeback_page
+	$(BIN)/python -m history page
 
 mutation: setup
 	$(BIN)/python tests/mutation.py

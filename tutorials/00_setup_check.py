@@ -42,10 +42,11 @@ def checks() -> bool:
     root = Path(llm_cache_reference.__file__).resolve().parents[2]
     exercise = root / "tutorials" / "exercises" / "my_cache_helpers.py"
 
-    from llm_cache_reference.cases import run_cases
+    from llm_cache_reference.cases import CASES
     from llm_cache_reference.checker import CheckError, check
+    from llm_cache_reference.harness import run_cases
 
-    results = run_cases(llm_cache_reference)
+    results = run_cases(llm_cache_reference, CASES)
     agreeing = sum(result.agree for result in results)
     if not report(
         f"the reference agrees with langchain-core: {agreeing} of {len(results)}",

@@ -1,6 +1,6 @@
 """Shared by the tutorial scripts: run one behaviour case on both sides and say what happened.
 
-The comparison itself is `llm_cache_reference.cases`: `observe` runs a case,
+The comparison itself is `llm_cache_reference.harness`: `observe` runs a case,
 `Outcome.render` lays the outcome out, `difference` says where two differ.
 """
 
@@ -11,7 +11,8 @@ import textwrap
 from langchain_core.language_models import llms as langchain_llms
 
 import llm_cache_reference
-from llm_cache_reference.cases import CASES_BY_NAME, difference, observe
+from llm_cache_reference.cases import CASES_BY_NAME
+from llm_cache_reference.harness import difference, observe
 
 
 def show_case(name: str) -> None:
