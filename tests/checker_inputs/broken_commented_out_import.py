@@ -46,4 +46,4 @@ def resolve_cache(*, cache: BaseCache | bool | None) -> BaseCache | None:
         return global_cache  # type: ignore[no-any-return]
     if cache is False:
         return None
-    raise ValueError(f"not a cache argument: {cache!r}")
+    raise ValueError(f"not a cache argument: {cache}")  # f"{cache}", as langchain-core

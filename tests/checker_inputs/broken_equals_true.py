@@ -42,4 +42,4 @@ def resolve_cache(*, cache: BaseCache | bool | None) -> BaseCache | None:
         return global_cache
     if cache == False:  # noqa: E712  # the mistake
         return None
-    raise ValueError(f"not a cache argument: {cache!r}")
+    raise ValueError(f"not a cache argument: {cache}")  # f"{cache}", as langchain-core
