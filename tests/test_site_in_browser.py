@@ -35,7 +35,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "build" / "site"
 BUILT_OK = ROOT / "build" / "site.ok"
-SOURCES = ["docs", "reference", "tests", "mkdocs.yml", "pyproject.toml"]
+# What the built site is made from: the pages, what they include, the hook and what it adds.
+SOURCES = ["docs", "reference", "tests", "tutorials", "slides", "site_extras", "build/slides"]
+SOURCES += ["mkdocs.yml", "pyproject.toml"]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 # Flags for running Debian's Chromium as root, with no network and nothing phoning home.
 CHROMIUM_FLAGS = [
