@@ -54,6 +54,7 @@ __all__ = [
     "check",
     "check_module",
     "expected_outcomes",
+    "make_row",
 ]
 
 STEPS: dict[int, str] = {step.value: step.label for step in Step}
@@ -62,7 +63,7 @@ STEPS: dict[int, str] = {step.value: step.label for step in Step}
 DEFAULT_TIME_LIMIT = 2.0
 """Seconds a learner's helper may take on one case, and the file on being imported.
 
-The solution runs all fifty cases in about 20 ms, so a correct helper takes well
+The solution runs every case in about 20 ms, so a correct helper takes well
 under a millisecond per case: 2 s leaves a margin of a thousand times for a slow
 or busy machine, and a file whose four helpers all hang still gets its whole
 verdict in about four time limits (one per helper), under ten seconds.
@@ -235,6 +236,24 @@ def check_module(
     return _report(Report(label, step, chosen), outcomes, defined, attempted, on_progress)
 
 
+def make_row(case: Case, expected: Outcome, seen: Observed | None) -> Row:
+    """Judge one case: `seen` is what the learner's helper did, `None` if not defined.
+
+    Examples:
+        >>> from llm_cache_reference.cases import CASES
+        >>> make_row(CASES[0], expected_outcomes(CASES[:1])[CASES[0].name], None).status
+        'not attempted'
+    """
+    status: Status
+    if seen is None:
+        status = "not attempted"
+    elif seen.outcome is None:
+        status = "ERROR"
+    else:
+        status = "pass" if seen.outcome == expected else "FAIL"
+    return Row(case, status, expected, seen)
+
+
 def _report(
     report: Report,
     expected: Mapping[str, Outcome],
@@ -246,14 +265,7 @@ def _report(
         on_progress(report)
     for case in report.cases:
         seen = next(observations) if case.scenario.function in defined else None
-        status: Status
-        if seen is None:
-            status = "not attempted"
-        elif seen.outcome is None:
-            status = "ERROR"
-        else:
-            status = "pass" if seen.outcome == expected[case.name] else "FAIL"
-        report = replace(report, rows=(*report.rows, Row(case, status, expected[case.name], seen)))
+        report = replace(report, rows=(*report.rows, make_row(case, expected[case.name], seen)))
         if on_progress is not None:
             on_progress(report)
     return report

@@ -199,14 +199,7 @@ def _check_in_process(path: str, step: int | None, time_limit: float) -> checker
                 stopped[function] = case.name
                 with checker_candidate.captured_output():  # printed once, the first time
                     module = _load(path, time_limit)
-        status: checker.Status
-        if seen is None:
-            status = "not attempted"
-        elif seen.outcome is None:
-            status = "ERROR"
-        else:
-            status = "pass" if seen.outcome == expected[case.name] else "FAIL"
-        rows.append(checker.Row(case, status, expected[case.name], seen))
+        rows.append(checker.make_row(case, expected[case.name], seen))
     return checker.Report(path, step, chosen, tuple(rows), *output.text())
 
 
