@@ -178,7 +178,8 @@ def machine_block(data: dict[str, Any]) -> str:
         [
             f"- CPU: {machine['cpu']}, {machine['cores']} cores, shared with other work:"
             f" load average {start[0]} at the start, {end[0]} at the end",
-            f"- {machine['python']} on {machine['platform']}",
+            # The operating system's name only: the kernel string names this very machine.
+            f"- {machine['python']} on {machine['platform'].split('-')[0]}",
             f"- langchain-core {machine['langchain_core']}",
             f"- taken {data['taken']}, in {data['duration_s']} s;"
             f" {settings['repetitions']} samples per point with latency,"

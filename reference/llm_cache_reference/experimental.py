@@ -84,7 +84,7 @@ async def aupdate_cache_concurrent(
             every write has finished; failing that, the error that stopped the
             walk over the generation lists (`IndexError`, as in `aupdate_cache`).
 
-    Example:
+    Examples:
         >>> import asyncio
         >>> from langchain_core.caches import InMemoryCache
         >>> from langchain_core.outputs import Generation, LLMResult
