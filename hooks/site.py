@@ -1,4 +1,4 @@
-"""mkdocs hooks: the project as a .zip inside the site, and code blocks out of the search index.
+"""mkdocs hooks: the project as a .zip in the site; search that finds the pages a reader wants.
 
 The .zip holds the files git tracks (so a workshop can hand the project out from a local
 server, no git needed). Built from an unpacked .zip, where there is no git, it holds the same
@@ -24,6 +24,10 @@ TIMESTAMP = (2026, 1, 1, 0, 0, 0)
 # A code block's text would be most of the search index (about 200 KB of 340 KB), which every
 # page downloads; search finds pages by their prose, headings and inline code.
 CODE_BLOCK = re.compile(r"<pre(?=[ >])")
+# Search ranks a page by how often it uses the words typed; the teaching aids' API names the
+# words of every case ("falsy", "async", "cache key") more often than the page explaining
+# them. A reader typing a word wants the explanation or the how-to first.
+SEARCH_BOOST_BY_FOLDER = {"explanation/": 4.0, "how-to/": 2.0, "reference/teaching-aids": 0.25}
 
 
 def _project_files(root: Path) -> list[str]:
@@ -72,6 +76,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = Path(config.config_file_path).parent
     files.append(File.generated(config, ARCHIVE, content=project_archive(root)))
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Rank explanations and how-tos above the teaching aids' internals in search."""
+    for folder, boost in SEARCH_BOOST_BY_FOLDER.items():
+        if page.file.src_uri.startswith(folder):
+            page.meta.setdefault("search", {}).setdefault("boost", boost)
+    return markdown
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -1,4 +1,7 @@
-"""The reference, plugged into langchain-core for one test (shown in docs/how-to/plug-in.md)."""
+"""The reference, plugged into langchain-core for one test.
+
+Shown on the site, in docs/how-to/plug-in.md.
+"""
 
 from unittest import mock
 
@@ -17,7 +20,8 @@ HELPERS = ("get_prompts", "aget_prompts", "update_cache", "aupdate_cache")
 def reference_helpers(monkeypatch: pytest.MonkeyPatch) -> mock.Mock:
     """Make every BaseLLM run the reference's helpers until the test ends.
 
-    Returns a spy on the reference's resolve_cache, which only the reference calls.
+    Returns a spy on the reference's resolve_cache, which only the reference
+    calls.
     monkeypatch puts everything back when the test ends.
     """
     for name in HELPERS:
@@ -31,11 +35,14 @@ def test_generate_runs_the_reference(reference_helpers: mock.Mock) -> None:
     model = FakeListLLM(responses=["first", "second"], cache=InMemoryCache())
     assert model.invoke("hi") == "first"
     assert model.invoke("hi") == "first"  # served from the cache
-    # get_prompts and update_cache for the first call, get_prompts alone for the second.
+    # get_prompts and update_cache for the first call, get_prompts alone for
+    # the second.
     assert reference_helpers.call_count == 3
 
 
-async def test_agenerate_runs_the_reference(reference_helpers: mock.Mock) -> None:
+async def test_agenerate_runs_the_reference(
+    reference_helpers: mock.Mock,
+) -> None:
     model = FakeListLLM(responses=["first", "second"], cache=InMemoryCache())
     assert await model.ainvoke("hi") == "first"
     assert await model.ainvoke("hi") == "first"
