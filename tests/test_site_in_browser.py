@@ -42,7 +42,16 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "build" / "site"
 BUILT_OK = ROOT / "build" / "site.ok"
-SOURCES = ["docs", "reference", "tests", "tutorials", "hooks", "overrides", "mkdocs.yml", "pyproject.toml"]
+SOURCES = [
+    "docs",
+    "reference",
+    "tests",
+    "tutorials",
+    "hooks",
+    "overrides",
+    "mkdocs.yml",
+    "pyproject.toml",
+]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 ARCHIVE = "llm-cache-reference.zip"
 # Flags for running Debian's Chromium as root, with no network and nothing phoning home. The
@@ -81,11 +90,19 @@ DIAGRAM_TEXT_PX = """() => [...document.querySelectorAll('.mermaid')].map(diagra
     return Math.min(...sizes);
 })"""
 # Everything the tests read from a page, in one call. `overflowing`: the code and output
-# blocks that scroll sideways, by the start of their first line. `misrendered`: mkdocstrings'
+# blocks that scroll sideways (in any tab, and in closed <details> such as mkdocstrings'
+# source), by the start of their first line. `misrendered`: mkdocstrings'
 # rendering gone wrong, a Returns section cut into one row per line of its description
 # (griffe's default reading of a Returns section), or a docstring section it did not
 # recognise (`Example:`), which Markdown renders as a blockquote.
-LOOK = """() => ({
+LOOK = """() => {
+    // Lay out every block, those in a tab not chosen and in a closed <details> too.
+    const showAll = document.createElement('style');
+    showAll.textContent = '.tabbed-block { display: block !important; }';
+    document.head.append(showAll);
+    const closed = [...document.querySelectorAll('details:not([open])')];
+    closed.forEach(details => { details.open = true; });
+    const seen = {
     title: document.title,
     heading: document.querySelector('article h1').innerText,
     text: document.body.textContent,
@@ -105,7 +122,11 @@ LOOK = """() => ({
         ...[...document.querySelectorAll('.doc blockquote')]
             .map(quote => 'docstring blockquote: ' + quote.textContent.trim().slice(0, 60)),
     ],
-})"""
+    };
+    showAll.remove();
+    closed.forEach(details => { details.open = false; });
+    return seen;
+}"""
 # Text that would give away the machine the site was built on.
 MACHINE_TEXT = [
     re.compile(rf"\b{re.escape(socket.gethostname())}\b"),
@@ -262,7 +283,9 @@ class _Loads:
             if not self.pending and any(done.url == favicon for done in self.finished):
                 return
             page.wait_for_timeout(10)
-        self.visit.problems.append(f"still loading after 10 s: {sorted(r.url for r in self.pending)}")
+        self.visit.problems.append(
+            f"still loading after 10 s: {sorted(r.url for r in self.pending)}"
+        )
 
     def transferred(self) -> dict[str, int]:
         """Bytes each finished request transferred (headers and body), by URL."""
