@@ -35,6 +35,7 @@ from playwright.sync_api import (
     Page,
     Request,
     Response,
+    ViewportSize,
     sync_playwright,
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -66,8 +67,8 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # What a page without a diagram may transfer on a cold load: the page, the theme's script and
 # stylesheet, the search index and worker, the favicon.
 LIGHT_PAGE_BYTES = 600_000
