@@ -340,7 +340,9 @@ def tour(origin: str) -> Tour:
             visit.transferred = loads.transferred()
             _screenshot(page, path, "")
         loads.start(visits["/"])
-        searches = {query: _search(page, origin, query) for query in ["aupdate_cache", *SEARCHES]}
+        page.goto(origin + "/", wait_until="load")
+        page.keyboard.press("/")
+        searches = {query: _search(page, query) for query in ["aupdate_cache", *SEARCHES]}
         page.set_viewport_size(PHONE)
         for path in SCREENSHOT_PAGES:
             loads.start(visits[path])
@@ -385,11 +387,16 @@ def _screenshot(page: Page, path: str, suffix: str) -> None:
     page.screenshot(path=SCREENSHOTS / f"{name}{suffix}.png", animations="disabled")
 
 
-def _search(page: Page, origin: str, query: str) -> list[str]:
-    page.goto(origin + "/", wait_until="load")
-    page.keyboard.press("/")
-    page.keyboard.type(query)
+def _search(page: Page, query: str) -> list[str]:
+    """Type a query into the search box of the page at hand; the results, best first."""
+    box = page.locator("input.md-search__input")
     results = page.locator("li.md-search-result__item > a")
+    # Material reads the query on keyup: a key press after each fill makes it search.
+    box.fill("")
+    box.press("End")
+    results.first.wait_for(state="detached")
+    box.fill(query)
+    box.press("End")
     results.first.wait_for()
     return [urlsplit(str(link.get_attribute("href"))).path for link in results.all()]
 
