@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: test docs site lint typecheck pytest coverage docs-build mutation benchmark history clean tutorials-expected
+.PHONY: test docs site lint typecheck pytest coverage docs-build mutation benchmark history clean tutorials-expected regen
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ docs-build: $(STAMP)
 ## tutorials-expected: rerun every tutorial script and recorded checker run, rewrite their outputs.
 tutorials-expected: $(STAMP)
 	$(BIN)/python tests/recorded_runs.py
+
+## regen: rewrite every generated file that needs no network, after a change to the cases or
+## the code: the recorded tutorial and checker outputs, the generated parts of the concurrent
+## write-back page (from the committed benchmark data) and the version-history page (from the
+## committed history/results.json; new release data needs `make history`).
+regen: tutorials-expected
+	$(BIN)/python -m benchmarks.concurrent_writeback_page
+	$(BIN)/python -m history page
 
 mutation: $(STAMP)
 	$(BIN)/python tests/mutation.py

@@ -20,6 +20,7 @@ import math
 import re
 import statistics
 import types
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,16 +28,9 @@ from typing import Any
 
 from langchain_core.language_models import llms as langchain_llms
 
-from llm_cache_reference.cases import (
-    CASES,
-    CASES_BY_NAME,
-    Case,
-    CaseResult,
-    Scenario,
-    observe,
-    run_cases,
-)
+from llm_cache_reference.cases import CASES, CASES_BY_NAME, Case
 from llm_cache_reference.experimental import aupdate_cache_concurrent
+from llm_cache_reference.harness import CacheCall, CaseResult, Scenario, observe, run_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "explanation" / "concurrent-writeback.md"
@@ -101,10 +95,9 @@ def verdict(result: CaseResult) -> Verdict:
         else:
             return Verdict(agree=True, explained=False, reason="Not explained: no overlap.")
         return Verdict(agree=True, explained=True, reason=why)
-    only_calls_differ = result.difference.startswith("calls:") and "\n" not in result.difference
-    if only_calls_differ and sorted(expected.calls) == sorted(actual.calls):
-        begun = [i for i, call in enumerate(actual.calls) if call.endswith(" begins")]
-        ended = [i for i, call in enumerate(actual.calls) if call.endswith(" ends")]
+    if result.differing == ("calls",) and Counter(expected.calls) == Counter(actual.calls):
+        begun = [i for i, call in enumerate(actual.calls) if call.phase == "begins"]
+        ended = [i for i, call in enumerate(actual.calls) if call.phase == "ends"]
         if begun and ended and max(begun) < min(ended):
             failed = len(begun) - len(ended)
             tail = f", and {failed} of them raise{'s' if failed == 1 else ''}" if failed else ""
@@ -124,9 +117,10 @@ def verdict(result: CaseResult) -> Verdict:
     )
 
 
-def _writes(calls: Iterable[str]) -> int:
+def _writes(calls: Iterable[CacheCall]) -> int:
     return sum(
-        ".update(" in call or (".aupdate(" in call and call.endswith(" begins")) for call in calls
+        call.method == "update" or (call.method == "aupdate" and call.phase == "begins")
+        for call in calls
     )
 
 

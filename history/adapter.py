@@ -1,6 +1,6 @@
 """Call an old release's helpers the way the behaviour cases call today's.
 
-`observe` (in `llm_cache_reference.cases`) calls each helper positionally with
+`observe` (in `llm_cache_reference.harness`) calls each helper positionally with
 today's signatures:
 
 - `update_cache(cache, existing_prompts, llm_string, missing_prompt_idxs, new_results, prompts)`
@@ -46,7 +46,7 @@ MODERN_PARAMETERS["aget_prompts"] = MODERN_PARAMETERS["get_prompts"]
 
 
 class ScenarioLike(Protocol):
-    """The two fields of `llm_cache_reference.cases.Scenario` the adapter reads."""
+    """The two fields of `llm_cache_reference.harness.Scenario` the adapter reads."""
 
     @property
     def function(self) -> str:

@@ -7,12 +7,11 @@ data, so the test suite can check that the committed page is the rendered one.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from history.notes import NOTES, Note
-from llm_cache_reference.cases import Outcome
+from llm_cache_reference import harness
 
 Data = dict[str, Any]
 Change = dict[str, Any]
@@ -41,15 +40,10 @@ def _note(change: Change) -> Note:
     return NOTES[key]
 
 
-def _outcome(result: dict[str, Any]) -> Outcome:
-    fields = result["outcome"]
-    return Outcome(**{**fields, "calls": tuple(fields["calls"])})
-
-
 def shown(result: dict[str, Any]) -> str:
     """A direct result as the page shows it: the outcome's lines, or why there is none."""
     if "outcome" in result:
-        return _outcome(result).render()
+        return harness.render(harness.display(result["outcome"]))
     if "not_available" in result:
         return f"not available: {result['not_available']}"
     return f"the case could not run: {result['error']}"
@@ -61,12 +55,8 @@ def change_in_words(old: dict[str, Any], new: dict[str, Any]) -> str:
         return "becomes available" if "outcome" in new else "still not available (new reason)"
     if "outcome" not in new:
         return "stops being available"
-    before, after = _outcome(old), _outcome(new)
-    changed = [
-        f.name
-        for f in dataclasses.fields(Outcome)
-        if getattr(before, f.name) != getattr(after, f.name)
-    ]
+    before, after = old["outcome"], new["outcome"]
+    changed = [name for name in harness.FIELD_LABELS if before[name] != after[name]]
     return ", ".join(changed) + " differ"
 
 

@@ -31,7 +31,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES_FILE = ROOT / "reference" / "llm_cache_reference" / "cases.py"
+CASE_FILES = ("cases.py", "harness.py", "patching.py")
+"""The cases and the modules they run with, copied from `llm_cache_reference` into the
+snapshot as a package of their own (the rest of the package is not needed there)."""
 PROBE_FILES = ("__init__.py", "adapter.py", "compat.py", "probe.py", "through_generate.py")
 """The modules the probe runs, copied (with the cases) into a snapshot for each run."""
 EXTRA_REQUIREMENTS = ("pyyaml", "tenacity", "packaging", "anyio")
@@ -55,7 +57,11 @@ def snapshot(into: Path) -> str:
         extra requirements and the Python version.
     """
     (into / "history").mkdir()
-    copies = [(CASES_FILE, into / "cases.py")]
+    package = into / "llm_cache_reference"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    source = ROOT / "reference" / "llm_cache_reference"
+    copies = [(source / name, package / name) for name in CASE_FILES]
     copies += [(ROOT / "history" / name, into / "history" / name) for name in PROBE_FILES]
     digest = hashlib.sha256(platform.python_version().encode())
     digest.update(" ".join(EXTRA_REQUIREMENTS).encode())
@@ -173,7 +179,8 @@ class Runner:
                     return {**record, "status": "not installable", "reason": reason}
             record["installed"] = _installed(self.uv, python, environ)
             out = Path(scratch) / "probe.json"
-            probe = [str(python), "-m", "history.probe", "--cases", str(self.code / "cases.py")]
+            cases = self.code / "llm_cache_reference" / "cases.py"
+            probe = [str(python), "-m", "history.probe", "--cases", str(cases)]
             try:
                 done = subprocess.run(
                     [*probe, "--out", str(out)],

@@ -28,9 +28,9 @@ the last prompt) has no counterpart through `generate`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any, cast
 
@@ -38,8 +38,8 @@ from langchain_core.globals import get_llm_cache, set_llm_cache
 from langchain_core.language_models.llms import BaseLLM
 from langchain_core.outputs import Generation, LLMResult
 
-HELPERS = ("get_prompts", "aget_prompts", "update_cache", "aupdate_cache")
-ASYNC_CASES = frozenset({"aupdate_cache", "aget_prompts"})
+from llm_cache_reference import harness
+from llm_cache_reference.patching import patched_helpers
 
 
 def text(value: object) -> str:
@@ -58,8 +58,7 @@ def text(value: object) -> str:
 class Log:
     """The visible calls (model and caches) and the helper calls, in order.
 
-    It stands in for the cases' own log (`record`, `writes`), so the cases'
-    recording caches write to it.
+    It is a `harness.CallLog`, so the cases' recording caches write to it.
     """
 
     def __init__(self) -> None:
@@ -67,9 +66,12 @@ class Log:
         self.helpers: list[str] = []
         self.writes = 0
 
-    def record(self, owner: str, method: str, *args: object, after: str = "") -> None:
+    def record(
+        self, owner: str, method: str, *args: object, phase: harness.Phase | None = None
+    ) -> None:
         """Log one cache call, leaving out its `llm_string` (the second argument)."""
         shown = ", ".join([*map(repr, args[:1]), *map(text, args[2:])])
+        after = "" if phase is None else f" {phase}"
         self.calls.append(f"{owner}.{method}({shown}){after}")
 
 
@@ -112,7 +114,7 @@ def _returned(name: str, value: Any) -> str:
     return text(value)
 
 
-def _spy(name: str, function: Callable[..., Any], log: Log) -> Callable[..., Any]:
+def _spy(log: Log, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     def note(outcome: str) -> None:
         log.helpers.append(f"{name} {outcome}")
 
@@ -141,18 +143,6 @@ def _spy(name: str, function: Callable[..., Any], log: Log) -> Callable[..., Any
     return spy
 
 
-@contextmanager
-def _spying(module: ModuleType, log: Log) -> Iterator[None]:
-    originals = {name: getattr(module, name) for name in HELPERS if hasattr(module, name)}
-    for name, function in originals.items():
-        setattr(module, name, _spy(name, function, log))
-    try:
-        yield
-    finally:
-        for name, function in originals.items():
-            setattr(module, name, function)
-
-
 def not_expressible(scenario: Any) -> str | None:
     """Why a case has no counterpart through `generate`, or `None` if it has one."""
     if scenario.writes_back:
@@ -165,12 +155,11 @@ def not_expressible(scenario: Any) -> str | None:
     return None
 
 
-def replay(scenario: Any, cases: ModuleType, module: ModuleType) -> dict[str, Any]:
+def replay(scenario: harness.Scenario, module: ModuleType) -> dict[str, Any]:
     """Replay one case's scenario through `generate` or `agenerate`.
 
     Args:
         scenario: The case's `Scenario`.
-        cases: The cases module (for its stored-value makers).
         module: The release's helpers module, whose helpers are spied on.
 
     Returns:
@@ -183,24 +172,19 @@ def replay(scenario: Any, cases: ModuleType, module: ModuleType) -> dict[str, An
     log = Log()
     caches: list[Any] = []
 
-    def new_cache(name: str) -> Any:
-        cache = cases._FLAVOURS[scenario.flavour](name, log, scenario.fail_on_write)
-        cache.store = PromptKeyed()
+    def new_cache(name: str) -> harness.RecordingCache:
+        cache = harness.recording_cache(scenario.flavour, name, log, scenario.fail_on_write)
+        cache.store = cast("dict[tuple[str, str], Any]", PromptKeyed())
         if scenario.writes_back:
             for i in scenario.hits:
                 cache.store[scenario.prompts[i], ""] = [Generation(text=f"hit {i}")]
         for prompt, kind in scenario.stored:
-            cache.store[prompt, ""] = cases._STORED[kind](prompt)
+            cache.store[prompt, ""] = harness.stored_value(kind, prompt)
         return cache
 
-    cache_arg: object
-    if scenario.cache == "instance":
-        cache_arg = new_cache("cache")
+    cache_arg = harness.cache_argument(scenario.cache, log, new_cache)
+    if isinstance(cache_arg, harness.RecordingCache):
         caches.append(cache_arg)
-    elif scenario.cache == "duck":
-        cache_arg = cases.DuckCache(log)
-    else:
-        cache_arg = cases._PLAIN_ARGS[scenario.cache]
     result: dict[str, Any] = {"raised": None}
     try:
         llm = ScriptedLLM(cache=cast(Any, cache_arg))
@@ -215,8 +199,11 @@ def replay(scenario: Any, cases: ModuleType, module: ModuleType) -> dict[str, An
     set_llm_cache(caches[-1] if scenario.global_cache else None)
     try:
         if llm is not None:
-            with _spying(module, log):
-                output = _generate(llm, list(scenario.prompts), scenario.function in ASYNC_CASES)
+            spied = [name for name in harness.FUNCTIONS if hasattr(module, name)]
+            spy = functools.partial(_spy, log)
+            with patched_helpers(module, wrap=spy, into=module, helpers=spied):
+                is_async = scenario.function in harness.ASYNC_FUNCTIONS
+                output = _generate(llm, list(scenario.prompts), is_async)
             if isinstance(output, str):
                 result["raised"] = output
             else:

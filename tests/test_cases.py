@@ -2,33 +2,53 @@
 
 from __future__ import annotations
 
+import asyncio
 import types
 
 import pytest
 from langchain_core.language_models import llms as langchain_llms
 
 import llm_cache_reference
-from llm_cache_reference import cases
-from llm_cache_reference.cases import CASES, CASES_BY_NAME, Outcome, observe, run_cases
+from llm_cache_reference import harness
+from llm_cache_reference.cases import CASES, CASES_BY_NAME, TABLE, Case, Step, Twins
+from llm_cache_reference.harness import CacheCall, CacheContents, Outcome, observe, run_cases
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_reference_agrees_with_langchain_core(case: cases.Case) -> None:
+def test_reference_agrees_with_langchain_core(case: Case) -> None:
     expected = observe(case.scenario, langchain_llms)
     actual = observe(case.scenario, llm_cache_reference)
-    assert actual == expected, cases.difference(expected, actual)
+    assert actual == expected, harness.difference(expected, actual)
 
 
 def test_run_cases_reports_every_case_in_order() -> None:
-    report = run_cases(llm_cache_reference)
+    report = run_cases(llm_cache_reference, CASES)
     assert [result.case for result in report] == list(CASES)
     assert all(result.agree and result.difference == "" for result in report)
+    assert all(result.differing == () for result in report)
 
 
-def test_case_names_are_unique_and_cover_all_four_helpers() -> None:
+def test_case_names_are_unique_and_cover_all_four_helpers_and_every_step() -> None:
     assert len(CASES_BY_NAME) == len(CASES)
-    assert {case.scenario.function for case in CASES} == set(cases.FUNCTIONS)
-    assert {case.step for case in CASES} == {1, 2, 3, 4}
+    assert {case.scenario.function for case in CASES} == set(harness.FUNCTIONS)
+    assert {case.step for case in CASES} == set(Step)
+
+
+def test_twins_make_a_sync_case_and_its_async_twin_in_the_twins_step() -> None:
+    for entry in TABLE:
+        made = list(entry.cases())
+        if not isinstance(entry, Twins):
+            assert [case.scenario for case in made] == [entry.scenario]
+            continue
+        sync, twin = made
+        assert sync.scenario == entry.scenario
+        assert twin.scenario.function == harness.ASYNC_TWIN[sync.scenario.function]
+        assert twin.scenario.flavour == entry.async_flavour
+        assert (sync.step, twin.step) == (entry.step, entry.step.of_async_twin)
+    lookup = CASES_BY_NAME["lookup-falsy-cache[aget_prompts]"]
+    assert (lookup.step, lookup.scenario.flavour) == (Step.LOOKUP_SIDE, "falsy")
+    assert CASES_BY_NAME["write-fails-halfway[aupdate_cache]"].step is Step.ASYNC_TWIN
+    assert CASES_BY_NAME["write-fails-halfway[aupdate_cache]"].scenario.flavour == "async"
 
 
 def _truthy_update_cache(
@@ -52,6 +72,9 @@ def test_a_truthiness_check_is_caught_with_a_readable_difference() -> None:
     broken = types.SimpleNamespace(update_cache=_truthy_update_cache)
     [result] = run_cases(broken, (CASES_BY_NAME["falsy-cache-still-written[update_cache]"],))
     assert not result.agree
+    assert result.differing == ("calls", "cached")
+    assert result.actual.calls == ()
+    assert result.actual.cached == (CacheContents("cache", ()),)
     assert result.difference == (
         "calls: expected cache.update('a', 'llm-string', new[0]); "
         "cache.update('c', 'llm-string', new[1]), got no calls\n"
@@ -71,21 +94,50 @@ def test_a_copy_is_not_the_very_object() -> None:
 
 def test_a_sync_function_where_an_async_one_belongs_is_refused() -> None:
     wrong = types.SimpleNamespace(aupdate_cache=llm_cache_reference.update_cache)
-    with pytest.raises(cases.WrongKind, match="update_cache should be an async function"):
+    with pytest.raises(harness.WrongKind, match="update_cache should be an async function"):
         observe(CASES_BY_NAME["hits-and-misses[aupdate_cache]"].scenario, wrong)
     wrong = types.SimpleNamespace(get_prompts=llm_cache_reference.aget_prompts)
-    with pytest.raises(cases.WrongKind, match=r"should be a plain \(sync\) function"):
+    with pytest.raises(harness.WrongKind, match=r"should be a plain \(sync\) function"):
         observe(CASES_BY_NAME["lookup-hits-and-misses[get_prompts]"].scenario, wrong)
 
 
-def test_render_lays_out_a_successful_call() -> None:
+def test_an_outcome_holds_each_cache_call_as_a_record() -> None:
+    outcome = observe(
+        CASES_BY_NAME["awaits-each-write[aupdate_cache]"].scenario, llm_cache_reference
+    )
+    assert outcome.calls[:2] == (
+        CacheCall("cache", "aupdate", ("'a'", "'llm-string'", "new[0]"), "begins"),
+        CacheCall("cache", "aupdate", ("'a'", "'llm-string'", "new[0]"), "ends"),
+    )
+    assert outcome.cached == (
+        CacheContents("cache", (("a", "new[0]"), ("c", "new[1]"), ("d", "new[2]"))),
+    )
+    assert (outcome.returned, outcome.raised) == ("llm_output", None)
+
+
+def test_display_labels_each_field_and_render_aligns_them() -> None:
     outcome = observe(CASES_BY_NAME["none-without-global[update_cache]"].scenario, langchain_llms)
+    assert outcome.display() == (
+        ("returned", ("llm_output",)),
+        ("existing_prompts", ("{1: hit[1], 0: new[0], 2: new[1]}",)),
+        ("cache calls", ("(none)",)),
+        ("cache contents", ("no cache in play",)),
+    )
     assert outcome.render() == (
         "returned:         llm_output\n"
         "existing_prompts: {1: hit[1], 0: new[0], 2: new[1]}\n"
         "cache calls:      (none)\n"
         "cache contents:   no cache in play"
     )
+
+
+def test_render_puts_each_further_call_on_a_line_of_its_own() -> None:
+    outcome = observe(CASES_BY_NAME["instance-beats-global[update_cache]"].scenario, langchain_llms)
+    assert outcome.render().splitlines()[2:] == [
+        "cache calls:      cache.update('a', 'llm-string', new[0])",
+        "                  cache.update('c', 'llm-string', new[1])",
+        "cache contents:   cache: {'a': new[0], 'c': new[1]}; global: {}",
+    ]
 
 
 def test_render_leaves_existing_prompts_out_for_a_lookup() -> None:
@@ -99,9 +151,10 @@ def test_render_leaves_existing_prompts_out_for_a_lookup() -> None:
 
 
 def test_difference_names_missing_values_in_words() -> None:
-    before = Outcome("llm_output", None, None, (), "x")
-    after = Outcome(None, "ValueError", None, ("cache.clear()",), "x")
-    assert cases.difference(before, after) == (
+    before = Outcome("llm_output", None, None, (), ())
+    after = Outcome(None, "ValueError", None, (CacheCall("cache", "clear", ()),), ())
+    assert before.differing(after) == ("returned", "raised", "calls")
+    assert harness.difference(before, after) == (
         "returned: expected llm_output, got nothing\n"
         "raised: expected nothing, got ValueError\n"
         "calls: expected no calls, got cache.clear()"
@@ -118,20 +171,18 @@ def test_the_global_cache_is_restored_even_when_the_call_raises() -> None:
     assert get_llm_cache() is mine
 
 
-def test_recording_caches_log_the_methods_no_case_reaches() -> None:
-    describe = cases._Describer()
-    log = cases._Log(describe)
-    cache = cases.RecordingCache("cache", log, fail_on_write=None)
+def test_a_recording_cache_logs_clear_and_a_duck_logs_every_method() -> None:
+    # No case reaches these: langchain-core's helpers never clear a cache, and refuse a duck.
+    log = harness.Log(harness.Describer())
+    cache = harness.recording_cache("sync", "cache", log, fail_on_write=None)
     cache.update("p", "s", [])
     cache.clear()
-    duck = cases.DuckCache(log)
+    duck = harness.DuckCache(log)
     duck.lookup("p", "s")
     duck.update("p", "s", [])
-    import asyncio
-
     asyncio.run(duck.alookup("p", "s"))
     asyncio.run(duck.aupdate("p", "s", []))
-    assert log.calls == [
+    assert [call.text() for call in log.calls] == [
         "cache.update('p', 's', [])",
         "cache.clear()",
         "duck.lookup('p', 's')",
@@ -140,4 +191,3 @@ def test_recording_caches_log_the_methods_no_case_reaches() -> None:
         "duck.aupdate('p', 's', [])",
     ]
     assert cache.store == {}
-    assert describe(((1,), (1, 2))) == "((1,), (1, 2))"

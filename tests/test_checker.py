@@ -30,6 +30,7 @@ from llm_cache_reference.checker import (
     check,
     run_in_child,
 )
+from llm_cache_reference.harness import CacheContents
 
 INPUTS = "tests/checker_inputs"
 STARTER = "tutorials/exercises/my_cache_helpers.py"
@@ -101,7 +102,7 @@ def test_a_truthiness_check_fails_only_the_falsy_cache_case() -> None:
     assert row.observed is not None
     assert row.observed.outcome is not None
     assert row.observed.outcome.calls == ()
-    assert row.observed.outcome.cached == "cache: {}"
+    assert row.observed.outcome.cached == (CacheContents("cache", ()),)
     assert report.exit_status == 1
 
 

@@ -10,8 +10,9 @@ import pytest
 import llm_cache_reference
 from benchmarks import concurrent_writeback as benchmark
 from benchmarks import concurrent_writeback_page as page
-from llm_cache_reference.cases import CASES_BY_NAME, run_cases
+from llm_cache_reference.cases import CASES_BY_NAME
 from llm_cache_reference.experimental import aupdate_cache_concurrent
+from llm_cache_reference.harness import run_cases
 
 REGENERATE = "regenerate with: .venv/bin/python -m benchmarks.concurrent_writeback_page"
 

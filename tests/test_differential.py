@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from langchain_core.language_models import llms as langchain_llms
 
 import llm_cache_reference
-from llm_cache_reference.cases import (
+from llm_cache_reference.harness import (
     FUNCTIONS,
     CacheArg,
     Flavour,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+import types
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -12,15 +14,17 @@ from langchain_core.language_models import llms as langchain_llms
 from langchain_core.language_models.fake import FakeListLLM
 
 import llm_cache_reference
-from llm_cache_reference import cases
+from llm_cache_reference.harness import FUNCTIONS
+from llm_cache_reference.patching import patched_helpers
 
-HELPERS = ("update_cache", "aupdate_cache", "get_prompts", "aget_prompts")
 BATCHES: tuple[list[str], ...] = (["a", "b", "a"], ["b", "c"], ["a", "b", "c", "d"], ["d", "d"], [])
 
 
-def _patched(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in HELPERS:
-        monkeypatch.setattr(langchain_llms, name, getattr(llm_cache_reference, name))
+@pytest.fixture
+def reference() -> Iterator[None]:
+    """langchain-core's models run the reference's helpers for the rest of the test."""
+    with patched_helpers(llm_cache_reference):
+        yield
 
 
 def _contents(cache: InMemoryCache) -> dict[tuple[str, str], list[str]]:
@@ -54,30 +58,28 @@ def _cache_setting(setting: str) -> tuple[Any, InMemoryCache | None, InMemoryCac
 
 
 @pytest.mark.parametrize("setting", CACHE_SETTINGS)
-def test_generate_is_unchanged(setting: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_generate_is_unchanged(setting: str) -> None:
     arg, global_cache, written = _cache_setting(setting)
     expected = (_run_sync(arg, global_cache), _contents(written))
-    _patched(monkeypatch)
     arg, global_cache, written = _cache_setting(setting)
-    actual = (_run_sync(arg, global_cache), _contents(written))
+    with patched_helpers(llm_cache_reference):
+        actual = (_run_sync(arg, global_cache), _contents(written))
     assert actual == expected
     assert expected[0][0]["generations"][0][0]["text"] == "r0"
 
 
 @pytest.mark.parametrize("setting", CACHE_SETTINGS)
-async def test_agenerate_is_unchanged(setting: str, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_agenerate_is_unchanged(setting: str) -> None:
     arg, global_cache, written = _cache_setting(setting)
     expected = (await _run_async(arg, global_cache), _contents(written))
-    _patched(monkeypatch)
     arg, global_cache, written = _cache_setting(setting)
-    actual = (await _run_async(arg, global_cache), _contents(written))
+    with patched_helpers(llm_cache_reference):
+        actual = (await _run_async(arg, global_cache), _contents(written))
     assert actual == expected
 
 
-def test_repeats_are_served_from_the_cache_through_the_reference(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    _patched(monkeypatch)
+@pytest.mark.usefixtures("reference")
+def test_repeats_are_served_from_the_cache_through_the_reference() -> None:
     results = _run_sync(InMemoryCache(), None)
     texts = [[gens[0]["text"] for gens in result["generations"]] for result in results]
     # A prompt repeated inside one batch misses twice (both lookups come before any
@@ -85,14 +87,13 @@ def test_repeats_are_served_from_the_cache_through_the_reference(
     assert texts == [["r0", "r1", "r2"], ["r1", "r3"], ["r2", "r1", "r3", "r4"], ["r4", "r4"], []]
 
 
-@pytest.mark.parametrize("name", HELPERS)
+@pytest.mark.parametrize("name", FUNCTIONS)
 def test_signatures_match_langchain_core(name: str) -> None:
     ours = inspect.signature(getattr(llm_cache_reference, name))
     theirs = inspect.signature(getattr(langchain_llms, name))
     assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == [
         (p.name, p.kind, p.default) for p in theirs.parameters.values()
     ]
-    assert cases.FUNCTIONS == HELPERS
 
 
 def test_resolve_cache_is_keyword_only_like_langchain_cores_private_one() -> None:
@@ -102,19 +103,41 @@ def test_resolve_cache_is_keyword_only_like_langchain_cores_private_one() -> Non
     ]
 
 
-async def test_the_patched_helpers_are_the_ones_generate_calls(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+async def test_the_patched_helpers_are_the_ones_generate_calls() -> None:
     called: list[str] = []
-    for name in HELPERS:
-        helper = getattr(llm_cache_reference, name)
 
-        def spy(*args: Any, _name: str = name, _helper: Any = helper) -> Any:
-            called.append(_name)
-            return _helper(*args)
+    def spy(name: str, helper: Callable[..., Any]) -> Callable[..., Any]:
+        def spied(*args: Any) -> Any:
+            called.append(name)
+            return helper(*args)
 
-        monkeypatch.setattr(langchain_llms, name, spy)
+        return spied
+
     llm = FakeListLLM(responses=["r"], cache=InMemoryCache())
-    llm.generate(["a"])
-    await llm.agenerate(["b"])
+    with patched_helpers(llm_cache_reference, wrap=spy):
+        llm.generate(["a"])
+        await llm.agenerate(["b"])
     assert called == ["get_prompts", "update_cache", "aget_prompts", "aupdate_cache"]
+
+
+def test_langchain_cores_helpers_are_back_after_the_block_even_when_it_raises() -> None:
+    before = [getattr(langchain_llms, name) for name in FUNCTIONS]
+    inside: list[object] = []
+
+    def fails_inside_the_block() -> None:
+        with patched_helpers(llm_cache_reference):
+            inside.extend(getattr(langchain_llms, name) for name in FUNCTIONS)
+            raise KeyError("inside")
+
+    with pytest.raises(KeyError, match="inside"):
+        fails_inside_the_block()
+    assert inside == [getattr(llm_cache_reference, name) for name in FUNCTIONS]
+    assert [getattr(langchain_llms, name) for name in FUNCTIONS] == before
+
+
+def test_an_implementation_lacking_a_helper_replaces_nothing() -> None:
+    before = [getattr(langchain_llms, name) for name in FUNCTIONS]
+    partial = types.SimpleNamespace(update_cache=llm_cache_reference.update_cache)
+    with pytest.raises(AttributeError, match="aupdate_cache"), patched_helpers(partial):
+        pass
+    assert [getattr(langchain_llms, name) for name in FUNCTIONS] == before

@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
-import re
 import types
+from collections import Counter
 from typing import Any, get_args
 
 import pytest
@@ -22,16 +22,36 @@ from langchain_core.outputs import Generation, LLMResult
 from typing_extensions import override
 
 import llm_cache_reference
-from llm_cache_reference.cases import CASES, CASES_BY_NAME, CacheArg, Case, Flavour, Scenario
-from llm_cache_reference.cases import observe as observe_with
+from llm_cache_reference.cases import CASES, CASES_BY_NAME, Case
 from llm_cache_reference.experimental import aupdate_cache_concurrent
+from llm_cache_reference.harness import (
+    CacheArg,
+    CacheCall,
+    CacheContents,
+    Flavour,
+    Outcome,
+    Phase,
+    Scenario,
+)
+from llm_cache_reference.harness import observe as observe_with
 
 CONCURRENT = types.SimpleNamespace(aupdate_cache=aupdate_cache_concurrent)
 WRITE_BACK_CASES = [case for case in CASES if case.scenario.function == "aupdate_cache"]
 
 
-def observe(scenario: Scenario) -> list[str]:
-    return observe_with(scenario, CONCURRENT).render().splitlines()
+def observe(scenario: Scenario) -> Outcome:
+    return observe_with(scenario, CONCURRENT)
+
+
+def write(prompt: str, generations: str, phase: Phase | None) -> CacheCall:
+    """The cache's log of one of its writes, as `observe` records it."""
+    method = "update" if phase is None else "aupdate"
+    return CacheCall("cache", method, (repr(prompt), "'llm-string'", generations), phase)
+
+
+def end_state(outcome: Outcome) -> tuple[object, ...]:
+    """All an outcome says but the order of the cache calls."""
+    return (outcome.returned, outcome.raised, outcome.existing_prompts, outcome.cached)
 
 
 def test_signature_is_aupdate_caches() -> None:
@@ -46,74 +66,60 @@ def test_signature_is_aupdate_caches() -> None:
 @pytest.mark.parametrize("case", WRITE_BACK_CASES, ids=[case.name for case in WRITE_BACK_CASES])
 def test_every_case_ends_as_langchain_core_ends_making_the_same_calls(case: Case) -> None:
     expected = observe_with(case.scenario, langchain_llms)
-    actual = observe_with(case.scenario, CONCURRENT)
-    assert (actual.returned, actual.raised, actual.existing_prompts, actual.cached) == (
-        expected.returned,
-        expected.raised,
-        expected.existing_prompts,
-        expected.cached,
-    )
-    assert sorted(actual.calls) == sorted(expected.calls)
+    actual = observe(case.scenario)
+    assert end_state(actual) == end_state(expected)
+    assert Counter(actual.calls) == Counter(expected.calls)
 
 
 def test_writes_to_an_async_cache_overlap() -> None:
-    assert observe(CASES_BY_NAME["awaits-each-write[aupdate_cache]"].scenario) == [
-        "returned:         llm_output",
-        "existing_prompts: {1: hit[1], 0: new[0], 2: new[1], 3: new[2]}",
-        "cache calls:      cache.aupdate('a', 'llm-string', new[0]) begins",
-        "                  cache.aupdate('c', 'llm-string', new[1]) begins",
-        "                  cache.aupdate('d', 'llm-string', new[2]) begins",
-        "                  cache.aupdate('a', 'llm-string', new[0]) ends",
-        "                  cache.aupdate('c', 'llm-string', new[1]) ends",
-        "                  cache.aupdate('d', 'llm-string', new[2]) ends",
-        "cache contents:   cache: {'a': new[0], 'c': new[1], 'd': new[2]}",
-    ]
+    outcome = observe(CASES_BY_NAME["awaits-each-write[aupdate_cache]"].scenario)
+    assert outcome.returned == "llm_output"
+    assert outcome.calls == (
+        write("a", "new[0]", "begins"),
+        write("c", "new[1]", "begins"),
+        write("d", "new[2]", "begins"),
+        write("a", "new[0]", "ends"),
+        write("c", "new[1]", "ends"),
+        write("d", "new[2]", "ends"),
+    )
 
 
 def test_a_failed_write_lets_the_others_finish_then_raises() -> None:
-    assert observe(Scenario("aupdate_cache", flavour="async", fail_on_write=1)) == [
-        "raised:           CacheWriteError",
-        "existing_prompts: {1: hit[1], 0: new[0], 2: new[1]}",
-        "cache calls:      cache.aupdate('a', 'llm-string', new[0]) begins",
-        "                  cache.aupdate('c', 'llm-string', new[1]) begins",
-        "                  cache.aupdate('c', 'llm-string', new[1]) ends",
-        "cache contents:   cache: {'c': new[1]}",
-    ]
+    outcome = observe(Scenario("aupdate_cache", flavour="async", fail_on_write=1))
+    assert outcome.raised == "CacheWriteError"
+    assert outcome.existing_prompts == "{1: hit[1], 0: new[0], 2: new[1]}"
+    assert outcome.calls == (
+        write("a", "new[0]", "begins"),
+        write("c", "new[1]", "begins"),
+        write("c", "new[1]", "ends"),
+    )
+    assert outcome.cached == (CacheContents("cache", (("c", "new[1]"),)),)
 
 
 def test_a_cache_with_only_sync_methods_is_written_one_at_a_time_but_every_write_runs() -> None:
     # The first write fails; langchain-core would not make the second at all.
-    assert observe(Scenario("aupdate_cache", flavour="sync", fail_on_write=1)) == [
-        "raised:           CacheWriteError",
-        "existing_prompts: {1: hit[1], 0: new[0], 2: new[1]}",
-        "cache calls:      cache.update('a', 'llm-string', new[0])",
-        "                  cache.update('c', 'llm-string', new[1])",
-        "cache contents:   cache: {'c': new[1]}",
-    ]
+    outcome = observe(Scenario("aupdate_cache", flavour="sync", fail_on_write=1))
+    assert outcome.raised == "CacheWriteError"
+    assert outcome.calls == (write("a", "new[0]", None), write("c", "new[1]", None))
+    assert outcome.cached == (CacheContents("cache", (("c", "new[1]"),)),)
 
 
 def test_a_failed_write_wins_over_a_walk_error_that_comes_after_it() -> None:
     # Three generation lists for two indices: the walk stops with IndexError after
     # collecting both writes; the first write fails, and that is what surfaces.
-    assert observe(Scenario("aupdate_cache", flavour="async", generations=3, fail_on_write=1))[
-        :2
-    ] == [
-        "raised:           CacheWriteError",
-        "existing_prompts: {1: hit[1], 0: new[0], 2: new[1]}",
-    ]
+    outcome = observe(Scenario("aupdate_cache", flavour="async", generations=3, fail_on_write=1))
+    assert outcome.raised == "CacheWriteError"
+    assert outcome.existing_prompts == "{1: hit[1], 0: new[0], 2: new[1]}"
 
 
 def test_a_repeated_prompt_is_written_once_with_its_last_generations() -> None:
     scenario = Scenario(
         "aupdate_cache", flavour="async", prompts=("a", "b", "a"), missing_prompt_idxs=(0, 2)
     )
-    assert observe(scenario) == [
-        "returned:         llm_output",
-        "existing_prompts: {1: hit[1], 0: new[0], 2: new[1]}",
-        "cache calls:      cache.aupdate('a', 'llm-string', new[1]) begins",
-        "                  cache.aupdate('a', 'llm-string', new[1]) ends",
-        "cache contents:   cache: {'a': new[1]}",
-    ]
+    outcome = observe(scenario)
+    assert outcome.existing_prompts == "{1: hit[1], 0: new[0], 2: new[1]}"
+    assert outcome.calls == (write("a", "new[1]", "begins"), write("a", "new[1]", "ends"))
+    assert outcome.cached == (CacheContents("cache", (("a", "new[1]"),)),)
 
 
 class WriteFailed(Exception):
@@ -126,7 +132,7 @@ class ScriptedCache(BaseCache):
     def __init__(self, turns: dict[str, int], failing: frozenset[str] = frozenset()) -> None:
         self.turns, self.failing = turns, failing
         self.store: dict[str, Any] = {}
-        self.events: list[str] = []
+        self.events: list[tuple[str, str]] = []
 
     @override
     def lookup(self, prompt: str, llm_string: str) -> Any:
@@ -142,18 +148,22 @@ class ScriptedCache(BaseCache):
 
     @override
     async def aupdate(self, prompt: str, llm_string: str, return_val: Any) -> None:
-        self.events.append(f"{prompt} begins")
+        self.events.append((prompt, "begins"))
         try:
             for _ in range(self.turns.get(prompt, 1)):
                 await asyncio.sleep(0)
         except asyncio.CancelledError:
-            self.events.append(f"{prompt} cancelled")
+            self.events.append((prompt, "cancelled"))
             raise
         if prompt in self.failing:
-            self.events.append(f"{prompt} fails")
+            self.events.append((prompt, "fails"))
             raise WriteFailed(prompt)
         self.store[prompt] = return_val
-        self.events.append(f"{prompt} ends")
+        self.events.append((prompt, "ends"))
+
+    def begun(self) -> list[str]:
+        """The prompts whose writes began, in the order they began."""
+        return [prompt for prompt, event in self.events if event == "begins"]
 
 
 def _results(count: int) -> LLMResult:
@@ -168,14 +178,14 @@ async def test_the_first_failure_in_prompt_order_is_raised_not_the_first_in_time
         await aupdate_cache_concurrent(cache, found, "s", [0, 1, 2, 3], _results(4), list("abcd"))
     assert raised.value.args == ("b",)
     assert cache.events == [
-        "a begins",
-        "b begins",
-        "c begins",
-        "d begins",
-        "d fails",
-        "c ends",
-        "b fails",
-        "a ends",
+        ("a", "begins"),
+        ("b", "begins"),
+        ("c", "begins"),
+        ("d", "begins"),
+        ("d", "fails"),
+        ("c", "ends"),
+        ("b", "fails"),
+        ("a", "ends"),
     ]
     assert sorted(cache.store) == ["a", "c"]
     assert sorted(found) == [0, 1, 2, 3]
@@ -185,7 +195,7 @@ async def test_nothing_is_left_running_when_a_failure_is_raised() -> None:
     cache = ScriptedCache({"a": 1, "b": 50}, failing=frozenset({"a"}))
     with pytest.raises(WriteFailed):
         await aupdate_cache_concurrent(cache, {}, "s", [0, 1], _results(2), ["a", "b"])
-    assert cache.events[-1] == "b ends"
+    assert cache.events[-1] == ("b", "ends")
     assert asyncio.all_tasks() == {asyncio.current_task()}
 
 
@@ -196,11 +206,11 @@ async def test_cancelling_the_caller_cancels_every_write_in_flight() -> None:
     )
     for _ in range(2):  # one turn for the call to start the writes, one for them to run
         await asyncio.sleep(0)
-    assert cache.events == ["a begins", "b begins"]
+    assert cache.events == [("a", "begins"), ("b", "begins")]
     call.cancel()
     with pytest.raises(asyncio.CancelledError):
         await call
-    assert cache.events[2:] == ["a cancelled", "b cancelled"]
+    assert cache.events[2:] == [("a", "cancelled"), ("b", "cancelled")]
     assert cache.store == {}
 
 
@@ -213,7 +223,6 @@ settings.register_profile(
 PROFILE = settings.get_profile("experimental-ci" if os.environ.get("CI") else "experimental")
 INSTANCE: CacheArg = "instance"
 ASYNC: Flavour = "async"
-WRITE = re.compile(r"\.a?update\(('.*?'), 'llm-string', (new\[\d+\])\)")
 PROMPTS = st.lists(st.sampled_from(["a", "b", "c", ""]), max_size=5).map(tuple)
 INDICES = st.lists(st.integers(min_value=-2, max_value=6), max_size=5).map(tuple)
 
@@ -247,28 +256,16 @@ def successful_scenarios(draw: st.DrawFn) -> Scenario:
 @given(successful_scenarios())
 def test_with_no_failing_write_the_end_state_is_the_references(scenario: Scenario) -> None:
     expected = observe_with(scenario, llm_cache_reference)
-    actual = observe_with(scenario, CONCURRENT)
-    assert (actual.returned, actual.raised, actual.existing_prompts, actual.cached) == (
-        expected.returned,
-        expected.raised,
-        expected.existing_prompts,
-        expected.cached,
-    )
-    # Every call made is one the reference made; left out are exactly the writes of a
-    # repeated prompt that a later write of the same prompt supersedes.
-    remaining = list(expected.calls)
-    for call in actual.calls:
-        remaining.remove(call)
-    writes = [(call, WRITE.search(call)) for call in expected.calls]
-    started = [(m[1], m[2]) for call, m in writes if m and not call.endswith(" ends")]
-    superseded = {
-        write for i, write in enumerate(started) if write[0] in {p for p, _ in started[i + 1 :]}
-    }
-    assert sorted(remaining) == sorted(
-        call for call, m in writes if m and (m[1], m[2]) in superseded
-    )
-    began = [i for i, call in enumerate(actual.calls) if call.endswith(" begins")]
-    ended = [i for i, call in enumerate(actual.calls) if call.endswith(" ends")]
+    actual = observe(scenario)
+    assert end_state(actual) == end_state(expected)
+    # Only calls the reference made, and the same prompts written, each once.
+    assert Counter(actual.calls) <= Counter(expected.calls)
+    written = [call.arguments[0] for call in actual.calls if call.phase != "ends"]
+    assert sorted(written) == sorted(set(written))
+    assert set(written) == {call.arguments[0] for call in expected.calls}
+    # With an async cache, every write begins before the first one ends.
+    began = [i for i, call in enumerate(actual.calls) if call.phase == "begins"]
+    ended = [i for i, call in enumerate(actual.calls) if call.phase == "ends"]
     assert not began or max(began) < min(ended)
 
 
@@ -289,32 +286,29 @@ def test_failures_follow_the_documented_rules(
     call_args: tuple[list[str], list[int], int, ScriptedCache],
 ) -> None:
     prompts, indices, generations, cache = call_args
-    failing = cache.failing
     results = _results(generations)
-    # The walk, as aupdate_cache makes it: which prompt each generation list is for.
-    writes: dict[str, list[Generation]] = {}
-    for i, generation_list in enumerate(results.generations):
-        try:
-            writes[prompts[indices[i]]] = generation_list
-        except IndexError:
-            break
-    first_failure = next((prompt for prompt in writes if prompt in failing), None)
-
-    found: dict[int, list[Generation]] = {}
+    # What the faithful aupdate_cache does with a cache that refuses nothing.
+    sequential_cache = ScriptedCache({})
     sequential_found: dict[int, list[Generation]] = {}
-    call = aupdate_cache_concurrent(cache, found, "s", indices, results, prompts)
     sequential = llm_cache_reference.aupdate_cache(
-        False, sequential_found, "s", indices, results, prompts
+        sequential_cache, sequential_found, "s", indices, results, prompts
     )
-    raised, sequential_raised = _outcome(call), _outcome(sequential)
+    sequential_raised = _outcome(sequential)
+    found: dict[int, list[Generation]] = {}
+    raised = _outcome(aupdate_cache_concurrent(cache, found, "s", indices, results, prompts))
 
     assert found == sequential_found  # filled as the walk goes, failures or not
-    assert cache.store == {p: g for p, g in writes.items() if p not in failing}
-    assert [event for event in cache.events if event.endswith(" begins")] == [
-        f"{prompt} begins" for prompt in writes
-    ]
-    if first_failure is not None:
-        assert raised == ("WriteFailed", (first_failure,))
+    # Each prompt is written once, in the order it was first written, and every write
+    # lands but the refused ones, with what the sequential writes leave last.
+    assert cache.begun() == list(dict.fromkeys(sequential_cache.begun()))
+    assert cache.store == {
+        prompt: value
+        for prompt, value in sequential_cache.store.items()
+        if prompt not in cache.failing
+    }
+    refused = [prompt for prompt in cache.begun() if prompt in cache.failing]
+    if refused:
+        assert raised == ("WriteFailed", (refused[0],))
     else:
         assert raised == sequential_raised
 

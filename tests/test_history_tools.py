@@ -10,7 +10,8 @@ import pytest
 from langchain_core.language_models import llms as langchain_llms
 
 from history import adapter, bisect, compat
-from llm_cache_reference.cases import CASES, CASES_BY_NAME, observe
+from llm_cache_reference.cases import CASES, CASES_BY_NAME
+from llm_cache_reference.harness import observe
 
 RELEASES = [f"0.{i}" for i in range(10)]
 

@@ -3,32 +3,31 @@
 Shown on the site, in docs/how-to/plug-in.md.
 """
 
+from collections.abc import Iterator
 from unittest import mock
 
 import pytest
 from langchain_core.caches import InMemoryCache
-from langchain_core.language_models import llms
 from langchain_core.language_models.fake import FakeListLLM
 
 import llm_cache_reference
 from llm_cache_reference import cache_helpers
-
-HELPERS = ("get_prompts", "aget_prompts", "update_cache", "aupdate_cache")
+from llm_cache_reference.patching import patched_helpers
 
 
 @pytest.fixture
-def reference_helpers(monkeypatch: pytest.MonkeyPatch) -> mock.Mock:
+def reference_helpers() -> Iterator[mock.Mock]:
     """Make every BaseLLM run the reference's helpers until the test ends.
 
-    Returns a spy on the reference's resolve_cache, which only the reference
-    calls.
-    monkeypatch puts everything back when the test ends.
+    Yields a spy on the reference's resolve_cache, which only the reference
+    calls. Everything is put back when the test ends.
     """
-    for name in HELPERS:
-        monkeypatch.setattr(llms, name, getattr(llm_cache_reference, name))
     spy = mock.Mock(wraps=cache_helpers.resolve_cache)
-    monkeypatch.setattr(cache_helpers, "resolve_cache", spy)
-    return spy
+    with (
+        patched_helpers(llm_cache_reference),
+        mock.patch.object(cache_helpers, "resolve_cache", spy),
+    ):
+        yield spy
 
 
 def test_generate_runs_the_reference(reference_helpers: mock.Mock) -> None:

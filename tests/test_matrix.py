@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 import llm_cache_reference
-from llm_cache_reference.cases import CASES, CASES_BY_NAME, run_cases
+from llm_cache_reference.cases import CASES, CASES_BY_NAME, Step
+from llm_cache_reference.harness import run_cases
 from llm_cache_reference.matrix import behaviour_matrix, resolution_table
 
 
@@ -21,7 +22,7 @@ MISTAKEN = types.SimpleNamespace(update_cache=_update_cache_treating_false_as_no
 
 
 def test_the_matrix_has_a_section_for_every_case_and_both_outcomes() -> None:
-    matrix = behaviour_matrix(run_cases(llm_cache_reference))
+    matrix = behaviour_matrix(run_cases(llm_cache_reference, CASES))
     for case in CASES:
         slug = case.name.partition("[")[0]
         assert f"### `{slug}` {{ #{slug} }}" in matrix
@@ -29,6 +30,12 @@ def test_the_matrix_has_a_section_for_every_case_and_both_outcomes() -> None:
     assert matrix.count('=== "reference"') == len(CASES)
     assert matrix.count('=== "langchain-core"') == len(CASES)
     assert "differs" not in matrix
+
+
+def test_the_matrix_has_a_heading_per_step_in_step_order() -> None:
+    matrix = behaviour_matrix(run_cases(llm_cache_reference, CASES))
+    headings = [line[3:] for line in matrix.splitlines() if line.startswith("## ")]
+    assert headings == [step.heading for step in Step]
 
 
 def test_the_matrix_shows_where_a_candidate_differs() -> None:

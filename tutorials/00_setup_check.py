@@ -34,10 +34,11 @@ def main() -> int:
     ):
         return 1
 
-    from llm_cache_reference.cases import run_cases
+    from llm_cache_reference.cases import CASES
     from llm_cache_reference.checker import CheckError, check
+    from llm_cache_reference.harness import run_cases
 
-    results = run_cases(llm_cache_reference)
+    results = run_cases(llm_cache_reference, CASES)
     agreeing = sum(result.agree for result in results)
     if not report(
         f"the reference agrees with langchain-core: {agreeing} of {len(results)}",

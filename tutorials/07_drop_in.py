@@ -13,23 +13,25 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import wraps
 from typing import Any
 
 from langchain_core.caches import InMemoryCache
-from langchain_core.language_models import llms as langchain_llms
 from langchain_core.language_models.fake import FakeListLLM
 
 import llm_cache_reference
+from llm_cache_reference.patching import patched_helpers
 
 BATCHES = [["a", "b", "a"], ["b", "c"], ["a", "b", "c", "d"], []]
-HELPERS = ("update_cache", "aupdate_cache", "get_prompts", "aget_prompts")
 calls: Counter[str] = Counter()
 
 
+# --8<-- [start:patch]
 def counted(name: str, helper: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a helper so that each call to it is counted under its name."""
+
     @wraps(helper)
     def wrapper(*args: Any) -> Any:
         calls[name] += 1
@@ -38,22 +40,9 @@ def counted(name: str, helper: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-# --8<-- [start:patch]
-@contextmanager
-def reference_inside_langchain_core() -> Iterator[None]:
-    """Put the reference's helpers where generate() finds them, then back."""
-    originals = {name: getattr(langchain_llms, name) for name in HELPERS}
-    try:
-        for name in HELPERS:
-            setattr(
-                langchain_llms,
-                name,
-                counted(name, getattr(llm_cache_reference, name)),
-            )
-        yield
-    finally:
-        for name, original in originals.items():
-            setattr(langchain_llms, name, original)
+def reference_inside_langchain_core() -> AbstractContextManager[None]:
+    """Put the reference's helpers, counted, where generate() finds them."""
+    return patched_helpers(llm_cache_reference, wrap=counted)
 
 
 # --8<-- [end:patch]

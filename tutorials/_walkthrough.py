@@ -2,7 +2,7 @@
 
 It says what happened, and whether the two sides agree.
 
-The comparison itself is `llm_cache_reference.cases`: `observe` runs a case,
+The comparison itself is `llm_cache_reference.harness`: `observe` runs a case,
 `Outcome.render` lays the outcome out, `difference` says where two differ.
 """
 
@@ -13,7 +13,8 @@ import textwrap
 from langchain_core.language_models import llms as langchain_llms
 
 import llm_cache_reference
-from llm_cache_reference.cases import CASES_BY_NAME, difference, observe
+from llm_cache_reference.cases import CASES_BY_NAME
+from llm_cache_reference.harness import difference, observe
 
 
 def show_case(name: str) -> None:

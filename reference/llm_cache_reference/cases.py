@@ -1,561 +1,283 @@
-"""Named behaviour cases: the single source of truth for what the helpers do.
+"""The behaviour cases: the single source of truth for what the helpers do.
 
-A `Scenario` describes one call: which helper, what `cache` argument, which
-global cache, which prompts, hits and generations, and whether a cache write
-fails. `observe` builds fresh inputs for it, calls one implementation (any
-object or module with the helpers as attributes) and records an `Outcome`:
-what came back, what happened to `existing_prompts`, and every cache call in
-order. Objects are named by identity (`new[0]` is the very list the model
-returned, `llm_output` the very dict), so a copy shows up as a difference.
-
-`CASES` names the scenarios worth teaching; `run_cases` runs them against a
-candidate and against langchain-core and reports where they agree. The tests,
-the docs, the workshop checker and the version history all read this module.
+`TABLE` is read top to bottom: one entry per behaviour worth teaching, each
+a title, what it shows, the workshop step it belongs to and the call itself
+as a `Scenario` (see `harness`). Most entries are `Twins`: the same call to
+a sync helper and to its async twin, two cases. `CASES` is every case the
+table makes, in order; `CASES_BY_NAME` finds one by name. The tests, the
+docs, the workshop checker and the version history all read them.
 
 Examples:
-    >>> import llm_cache_reference
-    >>> report = run_cases(llm_cache_reference)
-    >>> all(result.agree for result in report)
-    True
-    >>> case = CASES_BY_NAME["write-fails-halfway[update_cache]"]
-    >>> print(observe(case.scenario, llm_cache_reference).render())
-    raised:           CacheWriteError
-    existing_prompts: {1: hit[1], 0: new[0], 2: new[1]}
-    cache calls:      cache.update('a', 'llm-string', new[0])
-                      cache.update('c', 'llm-string', new[1])
-    cache contents:   cache: {'a': new[0]}
+    >>> CASES_BY_NAME["write-fails-halfway[aupdate_cache]"].step
+    <Step.ASYNC_TWIN: 3>
+    >>> [case.name for case in CASES if case.name.startswith("no-generations[")]
+    ['no-generations[update_cache]', 'no-generations[aupdate_cache]']
 """
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
-from typing import Any, Literal, get_args
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from enum import IntEnum
 
-from langchain_core.caches import BaseCache
-from langchain_core.globals import get_llm_cache, set_llm_cache
-from langchain_core.language_models import llms as langchain_llms
-from langchain_core.outputs import Generation, LLMResult
-from typing_extensions import override
+from llm_cache_reference.harness import ASYNC_TWIN, Flavour, Scenario
 
-FunctionName = Literal["update_cache", "aupdate_cache", "get_prompts", "aget_prompts"]
-FUNCTIONS: tuple[FunctionName, ...] = get_args(FunctionName)
-ASYNC_FUNCTIONS = frozenset({"aupdate_cache", "aget_prompts"})
-
-CacheArg = Literal["instance", "None", "True", "False", "1", "0", "'yes'", "duck"]
-"""The `cache` argument, spelled as it would be written in the call."""
-
-Flavour = Literal["sync", "async", "falsy"]
-"""The kind of every `BaseCache` in a scenario.
-
-`sync` overrides only the sync methods, so the async ones fall back to
-`BaseCache`'s defaults (the sync method, run in a thread). `async` overrides
-both and logs when each `aupdate` begins and ends. `falsy` is `sync` with a
-`__len__`, so an empty one is falsy.
-"""
-
-Stored = Literal["list", "empty list", "tuple", "string"]
-"""What a cache lookup returns for a prompt in `Scenario.stored`."""
-
-LLM_STRING = "llm-string"
+__all__ = ["CASES", "CASES_BY_NAME", "TABLE", "Case", "Single", "Step", "Twins"]
 
 
-class CacheWriteError(RuntimeError):
-    """Raised by a recording cache on the write a scenario says fails."""
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """One call to one helper, described as plain data.
+class Step(IntEnum):
+    """A workshop exercise step; every case belongs to one.
 
     Attributes:
-        function: Which helper to call.
-        cache: The `cache` argument. `instance` is a recording cache named
-            `cache`; `duck` has every cache method but is not a `BaseCache`.
-        global_cache: Whether a recording cache named `global` is set with
-            `set_llm_cache` for the call (otherwise none is).
-        flavour: The kind of both recording caches.
-        prompts: The whole batch.
-        hits: For the write-back helpers, the indices already in
-            `existing_prompts` when the call starts.
-        missing_prompt_idxs: For the write-back helpers.
-        generations: How many generation lists the model returned.
-        fail_on_write: The cache write (1 for the first) that raises
-            `CacheWriteError`; `None` for none.
-        params: For the lookup helpers: the model parameters.
-        stored: For the lookup helpers: what the caches hold, by prompt.
+        label: How the checker names the step.
+        heading: The behaviour matrix's heading for the step's cases.
     """
 
-    function: FunctionName
-    cache: CacheArg = "instance"
-    global_cache: bool = False
-    flavour: Flavour = "sync"
-    prompts: tuple[str, ...] = ("a", "b", "c")
-    hits: tuple[int, ...] = (1,)
-    missing_prompt_idxs: tuple[int, ...] = (0, 2)
-    generations: int = 2
-    fail_on_write: int | None = None
-    params: tuple[tuple[str, Any], ...] = (("temperature", 0), ("model", "fake"))
-    stored: tuple[tuple[str, Stored], ...] = ()
+    label: str
+    heading: str
+
+    WRITE_BACK = 1, "write-back", "Writing back"
+    RESOLVING_CACHE = 2, "resolving cache", "Resolving the `cache` argument"
+    ASYNC_TWIN = 3, "the async twin", "Only in the async twin"
+    LOOKUP_SIDE = 4, "the lookup side", "Looking up"
+
+    def __new__(cls, number: int, label: str, heading: str) -> Step:  # noqa: D102
+        step = int.__new__(cls, number)
+        step._value_ = number
+        step.label = label
+        step.heading = heading
+        return step
 
     @property
-    def writes_back(self) -> bool:
-        """Whether the scenario calls a write-back helper (else a lookup helper)."""
-        return self.function in ("update_cache", "aupdate_cache")
+    def of_async_twin(self) -> Step:
+        """The step the async twin of a case in this step belongs to.
 
-
-@dataclass(frozen=True)
-class Outcome:
-    """Everything a caller can observe after one call, as comparable text.
-
-    Attributes:
-        returned: The return value, described; `None` if the call raised.
-        raised: The exception's type name, or `None`. Messages are not
-            compared: the reference words its errors in its own way.
-        existing_prompts: The caller's `existing_prompts` after the call (the
-            write-back helpers only; the lookup helpers return theirs).
-        calls: Every cache method call, in order, with its arguments.
-        cached: What each recording cache holds afterwards, by prompt.
-    """
-
-    returned: str | None
-    raised: str | None
-    existing_prompts: str | None
-    calls: tuple[str, ...]
-    cached: str
-
-    def render(self) -> str:
-        """Lay the outcome out as aligned lines, leaving out what does not apply."""
-        lines = []
-        if self.raised is None:
-            lines.append(f"returned:         {self.returned}")
-        else:
-            lines.append(f"raised:           {self.raised}")
-        if self.existing_prompts is not None:
-            lines.append(f"existing_prompts: {self.existing_prompts}")
-        calls = list(self.calls) or ["(none)"]
-        lines.append(f"cache calls:      {calls[0]}")
-        lines.extend(f"                  {call}" for call in calls[1:])
-        lines.append(f"cache contents:   {self.cached}")
-        return "\n".join(lines)
-
-
-def difference(expected: Outcome, actual: Outcome) -> str:
-    """Say in words where two outcomes differ; an empty string if they do not.
-
-    Examples:
-        >>> a = Outcome("llm_output", None, "{}", (), "nothing cached")
-        >>> print(difference(a, Outcome("{}", None, "{}", (), "nothing cached")))
-        returned: expected llm_output, got {}
-    """
-    lines = []
-    for item in fields(Outcome):
-        want, got = getattr(expected, item.name), getattr(actual, item.name)
-        if want != got:
-            lines.append(f"{item.name}: expected {_words(want)}, got {_words(got)}")
-    return "\n".join(lines)
-
-
-def _words(value: str | tuple[str, ...] | None) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, tuple):
-        return "; ".join(value) if value else "no calls"
-    return value
-
-
-class _Describer:
-    """Describes values, naming the objects the scenario made by identity."""
-
-    def __init__(self) -> None:
-        self.labels: dict[int, str] = {}
-        self._keep: list[object] = []  # held so no labelled id is reused
-
-    def name(self, value: object, label: str) -> None:
-        self.labels[id(value)] = label
-        self._keep.append(value)
-
-    def __call__(self, value: object) -> str:
-        if id(value) in self.labels:
-            return self.labels[id(value)]
-        if isinstance(value, dict):
-            return "{" + ", ".join(f"{self(k)}: {self(v)}" for k, v in value.items()) + "}"
-        if isinstance(value, list):
-            return "[" + ", ".join(map(self, value)) + "]"
-        if isinstance(value, tuple):
-            inner = ", ".join(map(self, value))
-            return f"({inner},)" if len(value) == 1 else f"({inner})"
-        return repr(value)
-
-
-class _Log:
-    def __init__(self, describe: _Describer) -> None:
-        self.describe = describe
-        self.calls: list[str] = []
-        self.writes = 0
-
-    def record(self, owner: str, method: str, *args: object, after: str = "") -> None:
-        shown = ", ".join(map(self.describe, args))
-        self.calls.append(f"{owner}.{method}({shown}){after}")
-
-
-class RecordingCache(BaseCache):
-    """A dict-backed cache that logs every call (the `sync` flavour)."""
-
-    def __init__(self, name: str, log: _Log, fail_on_write: int | None) -> None:
-        self.name, self.log, self.fail_on_write = name, log, fail_on_write
-        self.store: dict[tuple[str, str], Any] = {}
-
-    @override
-    def lookup(self, prompt: str, llm_string: str) -> Any:
-        self.log.record(self.name, "lookup", prompt, llm_string)
-        return self.store.get((prompt, llm_string))
-
-    def by_prompt(self) -> dict[str, Any]:
-        """What the cache holds, keyed by prompt alone (the calls show llm_string)."""
-        return {prompt: value for (prompt, _), value in self.store.items()}
-
-    def _write(self, prompt: str, llm_string: str, return_val: Any) -> None:
-        self.log.writes += 1
-        if self.log.writes == self.fail_on_write:
-            raise CacheWriteError(f"{self.name} refuses write {self.log.writes}")
-        self.store[prompt, llm_string] = return_val
-
-    @override
-    def update(self, prompt: str, llm_string: str, return_val: Any) -> None:
-        self.log.record(self.name, "update", prompt, llm_string, return_val)
-        self._write(prompt, llm_string, return_val)
-
-    @override
-    def clear(self, **kwargs: Any) -> None:
-        self.log.record(self.name, "clear")
-        self.store.clear()
-
-
-class AsyncRecordingCache(RecordingCache):
-    """The `async` flavour: native async methods that yield to the event loop."""
-
-    @override
-    async def alookup(self, prompt: str, llm_string: str) -> Any:
-        self.log.record(self.name, "alookup", prompt, llm_string)
-        await asyncio.sleep(0)
-        return self.store.get((prompt, llm_string))
-
-    @override
-    async def aupdate(self, prompt: str, llm_string: str, return_val: Any) -> None:
-        self.log.record(self.name, "aupdate", prompt, llm_string, return_val, after=" begins")
-        await asyncio.sleep(0)  # a concurrent caller would start the next write here
-        self._write(prompt, llm_string, return_val)
-        self.log.record(self.name, "aupdate", prompt, llm_string, return_val, after=" ends")
-
-
-class FalsyRecordingCache(RecordingCache):
-    """The `falsy` flavour: `bool(cache)` is False while it is empty."""
-
-    def __len__(self) -> int:
-        return len(self.store)
-
-
-class DuckCache:
-    """Has every cache method, but is not a `BaseCache`: not accepted as a cache."""
-
-    def __init__(self, log: _Log) -> None:
-        self.log = log
-
-    def lookup(self, prompt: str, llm_string: str) -> None:
-        """Log the lookup; find nothing."""
-        self.log.record("duck", "lookup", prompt, llm_string)
-
-    def update(self, prompt: str, llm_string: str, return_val: Any) -> None:
-        """Log the write; keep nothing."""
-        self.log.record("duck", "update", prompt, llm_string, return_val)
-
-    async def alookup(self, prompt: str, llm_string: str) -> None:
-        """Log the lookup; find nothing."""
-        self.log.record("duck", "alookup", prompt, llm_string)
-
-    async def aupdate(self, prompt: str, llm_string: str, return_val: Any) -> None:
-        """Log the write; keep nothing."""
-        self.log.record("duck", "aupdate", prompt, llm_string, return_val)
-
-
-_FLAVOURS: dict[Flavour, type[RecordingCache]] = {
-    "sync": RecordingCache,
-    "async": AsyncRecordingCache,
-    "falsy": FalsyRecordingCache,
-}
-_PLAIN_ARGS: dict[CacheArg, object] = {
-    "None": None,
-    "True": True,
-    "False": False,
-    "1": 1,
-    "0": 0,
-    "'yes'": "yes",
-}
-_STORED: dict[Stored, Callable[[str], object]] = {
-    "list": lambda prompt: [Generation(text=f"cached {prompt}")],
-    "empty list": lambda prompt: [],
-    "tuple": lambda prompt: (Generation(text=f"cached {prompt}"),),
-    "string": lambda prompt: f"cached {prompt}",
-}
-
-
-class WrongKind(TypeError):
-    """The candidate's helper is sync where an async one is expected, or the reverse."""
-
-
-def observe(scenario: Scenario, implementation: object) -> Outcome:
-    """Run one scenario against one implementation and record what it did.
-
-    Args:
-        scenario: The call to make.
-        implementation: A module or object with the helper as an attribute.
-
-    Returns:
-        The observed outcome. The global cache is restored afterwards.
-
-    Raises:
-        AttributeError: The implementation lacks the helper.
-        WrongKind: The helper is not async where it should be, or the reverse.
-    """
-    function = getattr(implementation, scenario.function)
-    describe = _Describer()
-    log = _Log(describe)
-    flavour = _FLAVOURS[scenario.flavour]
-
-    def new_cache(name: str) -> RecordingCache:
-        cache = flavour(name, log, scenario.fail_on_write)
-        for prompt, kind in scenario.stored:
-            value = _STORED[kind](prompt)
-            describe.name(value, f"stored[{prompt!r}]")
-            cache.store[prompt, str(sorted(scenario.params))] = value
-        return cache
-
-    caches: list[RecordingCache] = []
-    cache_arg: object
-    if scenario.cache == "instance":
-        cache_arg = new_cache("cache")
-        caches.append(cache_arg)
-    elif scenario.cache == "duck":
-        cache_arg = DuckCache(log)
-    else:
-        cache_arg = _PLAIN_ARGS[scenario.cache]
-
-    existing_prompts: dict[int, list[Generation]] = {}
-    if scenario.writes_back:
-        for i in scenario.hits:
-            existing_prompts[i] = [Generation(text=f"hit {i}")]
-            describe.name(existing_prompts[i], f"hit[{i}]")
-        new_results = LLMResult(
-            generations=[[Generation(text=f"new {i}")] for i in range(scenario.generations)],
-            llm_output={"token_usage": 7},
-        )
-        for i, generation_list in enumerate(new_results.generations):
-            describe.name(generation_list, f"new[{i}]")
-        describe.name(new_results.llm_output, "llm_output")
-        args: tuple[object, ...] = (
-            cache_arg,
-            existing_prompts,
-            LLM_STRING,
-            list(scenario.missing_prompt_idxs),
-            new_results,
-            list(scenario.prompts),
-        )
-    else:
-        args = (dict(scenario.params), list(scenario.prompts), cache_arg)
-
-    previous_global = get_llm_cache()
-    if scenario.global_cache:
-        caches.append(new_cache("global"))
-    set_llm_cache(caches[-1] if scenario.global_cache else None)
-    try:
-        returned, raised = _call(function, scenario.function in ASYNC_FUNCTIONS, args)
-    finally:
-        set_llm_cache(previous_global)
-    return Outcome(
-        returned=None if raised else describe(returned),
-        raised=raised,
-        existing_prompts=describe(existing_prompts) if scenario.writes_back else None,
-        calls=tuple(log.calls),
-        cached="; ".join(f"{cache.name}: {describe(cache.by_prompt())}" for cache in caches)
-        or "no cache in play",
-    )
-
-
-def _call(
-    function: Callable[..., Any], is_async: bool, args: tuple[object, ...]
-) -> tuple[object, str | None]:
-    if inspect.iscoroutinefunction(function) != is_async:
-        expected = "an async function" if is_async else "a plain (sync) function"
-        raise WrongKind(f"{function.__name__} should be {expected}")
-    try:
-        result = function(*args)
-        if is_async:
-            result = asyncio.run(result)
-    except Exception as error:
-        return None, type(error).__name__
-    return result, None
+        Learners write the async twins in step 3, after the sync write-back (1)
+        and the resolving of `cache` (2), so those steps' async twins wait for
+        step 3. Step 4, the lookup side, comes later and takes both twins.
+        """
+        if self in (Step.WRITE_BACK, Step.RESOLVING_CACHE):
+            return Step.ASYNC_TWIN
+        return self
 
 
 @dataclass(frozen=True)
 class Case:
-    """A named scenario worth teaching.
+    """A named scenario worth teaching: one call to one helper.
 
     Attributes:
-        name: A unique slug; the twin it runs is in brackets.
+        name: A unique slug; the helper it calls is in brackets.
         title: One line: what the call is.
         shows: Why it matters: what a learner should notice.
         scenario: The call itself.
-        step: The workshop exercise step it belongs to: 1 write-back,
-            2 resolving `cache`, 3 the async twin, 4 the lookup side.
+        step: The workshop exercise step it belongs to.
     """
 
     name: str
     title: str
     shows: str
     scenario: Scenario
-    step: int
+    step: Step
 
 
-def _twins(slug: str, title: str, shows: str, step: int, **scenario: Any) -> Iterator[Case]:
-    """Yield the case for the sync helper and for its async twin."""
-    sync_name: FunctionName = "update_cache" if scenario.pop("writes", True) else "get_prompts"
-    async_name: FunctionName = "aupdate_cache" if sync_name == "update_cache" else "aget_prompts"
-    async_flavour = scenario.pop("async_flavour", "async")
-    yield Case(f"{slug}[{sync_name}]", title, shows, Scenario(sync_name, **scenario), step)
-    async_scenario = Scenario(async_name, **{"flavour": async_flavour, **scenario})
-    yield Case(f"{slug}[{async_name}]", title, shows, async_scenario, max(step, 3))
+@dataclass(frozen=True)
+class Twins:
+    """An entry for a sync helper's call and the same call to its async twin.
+
+    Attributes:
+        slug: The cases' name, without the bracket naming the helper.
+        step: The sync case's step; the async one's is `step.of_async_twin`.
+        title: One line: what the call is.
+        shows: Why it matters.
+        scenario: The call to the sync helper (`update_cache` or `get_prompts`).
+        async_flavour: The caches' flavour for the async twin: `async`, so
+            that its writes yield to the event loop, unless the entry is
+            about the flavour.
+    """
+
+    slug: str
+    step: Step
+    title: str
+    shows: str
+    scenario: Scenario
+    async_flavour: Flavour = "async"
+
+    def cases(self) -> Iterator[Case]:
+        """The sync case, then its async twin."""
+        sync, twin = self.scenario, ASYNC_TWIN[self.scenario.function]
+        yield Case(f"{self.slug}[{sync.function}]", self.title, self.shows, sync, self.step)
+        twin_scenario = replace(sync, function=twin, flavour=self.async_flavour)
+        yield Case(
+            f"{self.slug}[{twin}]", self.title, self.shows, twin_scenario, self.step.of_async_twin
+        )
 
 
-def _all_cases() -> Iterator[Case]:
-    yield from _twins(
+@dataclass(frozen=True)
+class Single:
+    """An entry for a call to one helper only: a behaviour its twin does not share.
+
+    Attributes:
+        slug: The case's name, without the bracket naming the helper.
+        step: The case's step.
+        title: One line: what the call is.
+        shows: Why it matters.
+        scenario: The call.
+    """
+
+    slug: str
+    step: Step
+    title: str
+    shows: str
+    scenario: Scenario
+
+    def cases(self) -> Iterator[Case]:
+        """The one case."""
+        function = self.scenario.function
+        yield Case(f"{self.slug}[{function}]", self.title, self.shows, self.scenario, self.step)
+
+
+LOOKUPS = Scenario("get_prompts", prompts=("a", "b", "c", "a"), stored=(("a", "list"),))
+"""The lookup entries' usual call: four prompts, the first and last `a`, which is cached."""
+
+TABLE: tuple[Twins | Single, ...] = (
+    Twins(
         "hits-and-misses",
+        Step.WRITE_BACK,
         "Prompt 1 was a hit; prompts 0 and 2 came back from the model.",
         "Only the misses are written, each at its own index, as the very list the model"
         " returned; the return value is the very llm_output object.",
-        1,
-    )
-    yield from _twins(
+        Scenario("update_cache"),
+    ),
+    Twins(
         "instance-beats-global",
+        Step.RESOLVING_CACHE,
         "A cache instance is passed while a different global cache is set.",
         "The instance is used and the global cache is not touched.",
-        2,
-        global_cache=True,
-    )
-    yield from _twins(
+        Scenario("update_cache", global_cache=True),
+    ),
+    Twins(
         "none-without-global",
+        Step.RESOLVING_CACHE,
         "cache=None and no global cache.",
         "existing_prompts is still filled; nothing is cached and nothing raises.",
-        2,
-        cache="None",
-    )
-    yield from _twins(
+        Scenario("update_cache", cache="None"),
+    ),
+    Twins(
         "none-uses-global",
+        Step.RESOLVING_CACHE,
         "cache=None with a global cache set.",
         "None means 'whatever the global cache is'.",
-        2,
-        cache="None",
-        global_cache=True,
-    )
-    yield from _twins(
+        Scenario("update_cache", cache="None", global_cache=True),
+    ),
+    Twins(
         "true-uses-global",
+        Step.RESOLVING_CACHE,
         "cache=True with a global cache set.",
         "True means 'the global cache', not 'make me a cache'.",
-        2,
-        cache="True",
-        global_cache=True,
-    )
-    yield from _twins(
+        Scenario("update_cache", cache="True", global_cache=True),
+    ),
+    Twins(
         "true-without-global-raises",
+        Step.RESOLVING_CACHE,
         "cache=True and no global cache.",
         "ValueError before anything is touched: existing_prompts is unchanged.",
-        2,
-        cache="True",
-    )
-    yield from _twins(
+        Scenario("update_cache", cache="True"),
+    ),
+    Twins(
         "false-ignores-global",
+        Step.RESOLVING_CACHE,
         "cache=False with a global cache set.",
         "False turns caching off even though a global cache exists; existing_prompts is"
         " still filled.",
-        2,
-        cache="False",
-        global_cache=True,
-    )
-    for arg, why in (
-        ("1", "1 == True, but only the True singleton counts."),
-        ("0", "0 == False, but only the False singleton counts."),
-        ("'yes'", "A truthy string is not a boolean."),
-        ("duck", "Having lookup and update is not enough: it must be a BaseCache."),
-    ):
-        slug = "unsupported-" + arg.strip("'")
-        yield from _twins(
-            slug,
-            f"cache={arg} with a global cache set.",
-            f"ValueError, nothing mutated. {why}",
-            2,
-            cache=arg,
-            global_cache=True,
-        )
-    yield from _twins(
+        Scenario("update_cache", cache="False", global_cache=True),
+    ),
+    Twins(
+        "unsupported-1",
+        Step.RESOLVING_CACHE,
+        "cache=1 with a global cache set.",
+        "ValueError, nothing mutated. 1 == True, but only the True singleton counts.",
+        Scenario("update_cache", cache="1", global_cache=True),
+    ),
+    Twins(
+        "unsupported-0",
+        Step.RESOLVING_CACHE,
+        "cache=0 with a global cache set.",
+        "ValueError, nothing mutated. 0 == False, but only the False singleton counts.",
+        Scenario("update_cache", cache="0", global_cache=True),
+    ),
+    Twins(
+        "unsupported-yes",
+        Step.RESOLVING_CACHE,
+        "cache='yes' with a global cache set.",
+        "ValueError, nothing mutated. A truthy string is not a boolean.",
+        Scenario("update_cache", cache="'yes'", global_cache=True),
+    ),
+    Twins(
+        "unsupported-duck",
+        Step.RESOLVING_CACHE,
+        "cache=duck with a global cache set.",
+        "ValueError, nothing mutated. Having lookup and update is not enough: it must be a"
+        " BaseCache.",
+        Scenario("update_cache", cache="duck", global_cache=True),
+    ),
+    Twins(
         "falsy-cache-still-written",
+        Step.WRITE_BACK,
         "An empty cache whose __len__ makes bool(cache) False.",
         "The check is `is not None`, not truthiness, so the empty cache is written.",
-        1,
-        flavour="falsy",
+        Scenario("update_cache", flavour="falsy"),
         async_flavour="falsy",
-    )
-    yield from _twins(
+    ),
+    # --8<-- [start:entry]
+    Twins(
         "write-fails-halfway",
+        Step.WRITE_BACK,
         "The cache's second write raises.",
         "The error surfaces as it is. The first write stays in the cache, and the failing"
         " prompt is already in existing_prompts: it is filled before the cache write.",
-        1,
-        fail_on_write=2,
-    )
-    yield from _twins(
+        Scenario("update_cache", fail_on_write=2),
+    ),
+    # --8<-- [end:entry]
+    Twins(
         "more-generations-than-indices",
+        Step.WRITE_BACK,
         "Three generation lists for two missing indices.",
         "IndexError, after the first two were written everywhere.",
-        1,
-        generations=3,
-    )
-    yield from _twins(
+        Scenario("update_cache", generations=3),
+    ),
+    Twins(
         "fewer-generations-than-indices",
+        Step.WRITE_BACK,
         "One generation list for two missing indices.",
         "No error: the second missing prompt is silently left out of existing_prompts"
         " and the cache.",
-        1,
-        generations=1,
-    )
-    yield from _twins(
+        Scenario("update_cache", generations=1),
+    ),
+    Twins(
         "no-generations",
+        Step.WRITE_BACK,
         "The model returned no generation lists.",
         "Nothing is written; llm_output is still returned.",
-        1,
-        generations=0,
-    )
-    yield from _twins(
+        Scenario("update_cache", generations=0),
+    ),
+    Twins(
         "no-generations-still-resolves",
+        Step.RESOLVING_CACHE,
         "No generation lists, cache=True and no global cache.",
         "The cache argument is resolved first, so it raises even with nothing to write.",
-        2,
-        generations=0,
-        cache="True",
-    )
-    yield from _twins(
+        Scenario("update_cache", generations=0, cache="True"),
+    ),
+    Twins(
         "index-past-prompts",
+        Step.WRITE_BACK,
         "A missing index (5) past the end of the three prompts, and no cache at all.",
         "IndexError from prompts[5], yet existing_prompts already holds the entry: the dict"
         " is written first, and the prompt is looked up even with no cache to write to.",
-        1,
-        cache="None",
-        missing_prompt_idxs=(5,),
-        generations=1,
-    )
-    yield Case(
-        "awaits-each-write[aupdate_cache]",
+        Scenario("update_cache", cache="None", missing_prompt_idxs=(5,), generations=1),
+    ),
+    Single(
+        "awaits-each-write",
+        Step.ASYNC_TWIN,
         "Three writes to an async cache whose aupdate yields to the event loop.",
         "Each write ends before the next begins: N writes cost N round trips.",
         Scenario(
@@ -565,111 +287,64 @@ def _all_cases() -> Iterator[Case]:
             missing_prompt_idxs=(0, 2, 3),
             generations=3,
         ),
-        3,
-    )
-    yield Case(
-        "sync-only-cache[aupdate_cache]",
+    ),
+    Single(
+        "sync-only-cache",
+        Step.ASYNC_TWIN,
         "The async twin with a cache that defines only sync methods.",
         "It still works: BaseCache's default aupdate runs update in a thread.",
         Scenario("aupdate_cache", flavour="sync"),
-        3,
-    )
-    lookups = {
-        "writes": False,
-        "prompts": ("a", "b", "c", "a"),
-        "stored": (("a", "list"),),
-    }
-    yield from _twins(
+    ),
+    Twins(
         "lookup-hits-and-misses",
+        Step.LOOKUP_SIDE,
         "Four prompts, 'a' (twice) cached; params given out of order.",
         "llm_string is str(sorted(params.items())); a repeated prompt is looked up"
         " each time; misses keep their order.",
-        4,
-        **lookups,
-    )
-    yield from _twins(
+        LOOKUPS,
+    ),
+    Twins(
         "only-lists-are-hits",
+        Step.LOOKUP_SIDE,
         "Lookups return a list, an empty list, a tuple and a string.",
         "Only list results count as hits, the empty list included.",
-        4,
-        writes=False,
-        prompts=("a", "b", "c", "d"),
-        stored=(("a", "list"), ("b", "empty list"), ("c", "tuple"), ("d", "string")),
-    )
-    yield from _twins(
+        Scenario(
+            "get_prompts",
+            prompts=("a", "b", "c", "d"),
+            stored=(("a", "list"), ("b", "empty list"), ("c", "tuple"), ("d", "string")),
+        ),
+    ),
+    Twins(
         "lookup-without-cache",
+        Step.LOOKUP_SIDE,
         "cache=False while a global cache holding 'a' is set.",
         "With no cache every prompt is a miss and nothing is looked up.",
-        4,
-        **{**lookups, "cache": "False", "global_cache": True},
-    )
-    yield from _twins(
+        replace(LOOKUPS, cache="False", global_cache=True),
+    ),
+    Twins(
         "lookup-none-uses-global",
+        Step.LOOKUP_SIDE,
         "cache=None while a global cache holding 'a' is set.",
         "The lookup side resolves cache exactly like the write-back side.",
-        4,
-        **{**lookups, "cache": "None", "global_cache": True},
-    )
-    yield from _twins(
+        replace(LOOKUPS, cache="None", global_cache=True),
+    ),
+    Twins(
         "lookup-true-without-global-raises",
+        Step.LOOKUP_SIDE,
         "cache=True and no global cache.",
         "ValueError before any lookup.",
-        4,
-        **{**lookups, "cache": "True"},
-    )
-    yield from _twins(
+        replace(LOOKUPS, cache="True"),
+    ),
+    Twins(
         "lookup-falsy-cache",
+        Step.LOOKUP_SIDE,
         "An empty, falsy cache.",
         "Looked up all the same: `is not None`, not truthiness.",
-        4,
-        **{**lookups, "flavour": "falsy", "async_flavour": "falsy", "stored": ()},
-    )
+        replace(LOOKUPS, flavour="falsy", stored=()),
+        async_flavour="falsy",
+    ),
+)
+"""Every entry, in the order the cases run and the workshop meets them."""
 
-
-CASES: tuple[Case, ...] = tuple(_all_cases())
+CASES: tuple[Case, ...] = tuple(case for entry in TABLE for case in entry.cases())
 CASES_BY_NAME: dict[str, Case] = {case.name: case for case in CASES}
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    """One case run against langchain-core and against a candidate.
-
-    Attributes:
-        case: The case.
-        expected: langchain-core's outcome.
-        actual: The candidate's outcome.
-    """
-
-    case: Case
-    expected: Outcome
-    actual: Outcome
-    difference: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "difference", difference(self.expected, self.actual))
-
-    @property
-    def agree(self) -> bool:
-        """Whether the candidate did exactly what langchain-core did."""
-        return not self.difference
-
-
-def run_cases(
-    candidate: object,
-    cases: tuple[Case, ...] = CASES,
-    baseline: object = langchain_llms,
-) -> list[CaseResult]:
-    """Run cases against a candidate and a baseline, langchain-core by default.
-
-    Args:
-        candidate: A module or object with the helpers as attributes.
-        cases: Which cases to run.
-        baseline: What the candidate is compared with.
-
-    Returns:
-        One `CaseResult` per case, in order.
-    """
-    return [
-        CaseResult(case, observe(case.scenario, baseline), observe(case.scenario, candidate))
-        for case in cases
-    ]

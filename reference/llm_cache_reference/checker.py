@@ -34,15 +34,14 @@ from typing import Literal
 
 from langchain_core.language_models import llms as langchain_llms
 
-from llm_cache_reference.cases import (
-    CASES,
-    CASES_BY_NAME,
+from llm_cache_reference.cases import CASES, CASES_BY_NAME, Case, Step
+from llm_cache_reference.harness import (
+    FIELD_LABELS,
     FUNCTIONS,
-    Case,
     FunctionName,
     Outcome,
     WrongKind,
-    difference,
+    field_lines,
     observe,
 )
 
@@ -65,13 +64,8 @@ __all__ = [
     "run_in_child",
 ]
 
-STEPS: dict[int, str] = {
-    1: "write-back",
-    2: "resolving cache",
-    3: "the async twin",
-    4: "the lookup side",
-}
-"""The workshop's exercise steps, by the number each `Case.step` carries."""
+STEPS: dict[int, str] = {step.value: step.label for step in Step}
+"""The workshop's exercise steps' labels, by the number each `Case.step` carries."""
 
 DEFAULT_TIME_LIMIT = 10.0
 """Seconds a learner's helper may take on one case (every correct one takes milliseconds)."""
@@ -94,15 +88,6 @@ _LEGEND = (
     "hit[i] the list already in existing_prompts at index i, stored[p] what the cache held",
     "for prompt p, and llm_output the very llm_output dict. A copy shows as its contents.",
 )
-
-# Outcome's fields, as Outcome.render labels them.
-_LABELS = {
-    "returned": "returned",
-    "raised": "raised",
-    "existing_prompts": "existing_prompts",
-    "calls": "cache calls",
-    "cached": "cache contents",
-}
 
 
 class CheckError(Exception):
@@ -405,15 +390,14 @@ def render(report: Report) -> str:
 def _details(row: Row) -> list[str]:
     if row.observed is None or row.status == "pass":
         return []
-    expected = _fields(row.expected.render())
+    expected = _fields(row.expected)
     if row.observed.outcome is None:
         actual = [[str(row.observed.problem)]]
         in_words = []
     else:
-        actual = _fields(row.observed.outcome.render())
-        # difference() writes one "field: expected ..., got ..." line per field.
-        differing = difference(row.expected, row.observed.outcome).splitlines()
-        in_words = [f"differs in: {', '.join(_LABELS[line.split(':')[0]] for line in differing)}"]
+        actual = _fields(row.observed.outcome)
+        differing = row.expected.differing(row.observed.outcome)
+        in_words = [f"differs in: {', '.join(FIELD_LABELS[name] for name in differing)}"]
     # Field beside field, so that a longer list of calls on one side shifts nothing.
     pairs: list[tuple[str, str]] = [("langchain-core did", "yours did")]
     empty: list[str] = []
@@ -432,12 +416,6 @@ def _details(row: Row) -> list[str]:
     ]
 
 
-def _fields(rendered: str) -> list[list[str]]:
-    """Split `Outcome.render()` text into one list of lines per field."""
-    fields: list[list[str]] = []
-    for line in rendered.splitlines():
-        if line.startswith(" "):  # a field's second line onwards (more cache calls)
-            fields[-1].append(line)
-        else:
-            fields.append([line])
-    return fields
+def _fields(outcome: Outcome) -> list[list[str]]:
+    """The outcome's rendered lines, one list per field."""
+    return [list(field_lines(label, lines)) for label, lines in outcome.display()]

@@ -26,10 +26,9 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
-from unittest import mock
 
 from langchain_core.caches import BaseCache
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
@@ -39,10 +38,9 @@ from langchain_core.outputs import Generation, GenerationChunk, LLMResult
 from pydantic import PrivateAttr
 from typing_extensions import override
 
-__all__ = ["HELPERS", "PrintingCache", "PrintingLLM", "printing_helpers"]
+from llm_cache_reference.patching import patched_helpers
 
-HELPERS = ("get_prompts", "aget_prompts", "update_cache", "aupdate_cache")
-"""The helpers `BaseLLM.generate` and `agenerate` look up in their module at each call."""
+__all__ = ["PrintingCache", "PrintingLLM", "printing_helpers"]
 
 
 class PrintingCache(BaseCache):
@@ -200,13 +198,13 @@ class PrintingLLM(BaseLLM):
             yield chunk
 
 
-def _printing(helper: Callable[..., Any]) -> Callable[..., Any]:
+def _printing(name: str, helper: Callable[..., Any]) -> Callable[..., Any]:
     signature = inspect.signature(helper)
 
     def announce(*args: Any, **kwargs: Any) -> None:
         arguments = signature.bind(*args, **kwargs).arguments
         shown = "missing_prompt_idxs" if "missing_prompt_idxs" in arguments else "prompts"
-        print(f"{helper.__name__}({shown}={arguments[shown]!r})")
+        print(f"{name}({shown}={arguments[shown]!r})")
 
     if inspect.iscoroutinefunction(helper):
 
@@ -252,7 +250,5 @@ def printing_helpers(module: ModuleType = langchain_llms) -> Iterator[None]:
         aget_prompts(prompts=['a'])
         cache.alookup('a') -> hit
     """
-    with ExitStack() as patches:
-        for name in HELPERS:
-            patches.enter_context(mock.patch.object(module, name, _printing(getattr(module, name))))
+    with patched_helpers(module, wrap=_printing, into=module):
         yield

@@ -18,7 +18,7 @@ from typing import get_args
 
 from langchain_core.language_models import llms as langchain_llms
 
-from llm_cache_reference.cases import (
+from llm_cache_reference.harness import (
     ASYNC_FUNCTIONS,
     CacheArg,
     CaseResult,
@@ -27,15 +27,7 @@ from llm_cache_reference.cases import (
     observe,
 )
 
-__all__ = ["SECTIONS", "behaviour_matrix", "resolution_table", "written_cache"]
-
-SECTIONS = {
-    1: "Writing back",
-    2: "Resolving the `cache` argument",
-    3: "Only in the async twin",
-    4: "Looking up",
-}
-"""Section titles, by the step of a case's first twin."""
+__all__ = ["behaviour_matrix", "resolution_table", "written_cache"]
 
 
 def _slug(result: CaseResult) -> str:
@@ -59,7 +51,8 @@ def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference")
     """Lay a `run_cases` report out as Markdown: an overview, then every case.
 
     Twins (a sync helper and its async twin) share one section, anchored by
-    the case name without its bracket, e.g. `#write-fails-halfway`.
+    the case name without its bracket, e.g. `#write-fails-halfway`. Sections
+    are grouped under the heading of their first twin's step.
 
     Args:
         report: What `run_cases` returned.
@@ -72,7 +65,8 @@ def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference")
 
     Examples:
         >>> import llm_cache_reference
-        >>> from llm_cache_reference.cases import CASES_BY_NAME, run_cases
+        >>> from llm_cache_reference.cases import CASES_BY_NAME
+        >>> from llm_cache_reference.harness import run_cases
         >>> case = CASES_BY_NAME["no-generations[update_cache]"]
         >>> print(behaviour_matrix(run_cases(llm_cache_reference, (case,))))
         | Case | What it shows | Sync twin | Async twin |
@@ -96,7 +90,7 @@ def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference")
             f" | {by_kind.get(False, '')} | {by_kind.get(True, '')} |"
         )
     for step, sections in groupby(twins, key=lambda group: group[0].case.step):
-        lines += ["", f"## {SECTIONS[step]}"]
+        lines += ["", f"## {step.heading}"]
         for group in sections:
             lines += _case_section(group, candidate)
     return "\n".join(lines)
@@ -135,15 +129,16 @@ def written_cache(outcome: Outcome) -> str:
         cache`, or `no cache` when no cache method was called.
 
     Examples:
-        >>> from llm_cache_reference.cases import Outcome
-        >>> written_cache(Outcome(None, "ValueError", "{}", (), ""))
+        >>> from llm_cache_reference.harness import CacheCall, Outcome
+        >>> written_cache(Outcome(None, "ValueError", "{}", (), ()))
         'ValueError'
-        >>> written_cache(Outcome("llm_output", None, "{}", ("global.update(...)",), ""))
+        >>> write = CacheCall("global", "update", ("'a'", "'llm-string'", "new[0]"))
+        >>> written_cache(Outcome("llm_output", None, "{}", (write,), ()))
         'the global cache'
     """
     if outcome.raised is not None:
         return outcome.raised
-    owners = {call.partition(".")[0] for call in outcome.calls}
+    owners = {call.owner for call in outcome.calls}
     return {
         frozenset(): "no cache",
         frozenset({"cache"}): "the instance",
