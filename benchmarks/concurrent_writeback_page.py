@@ -6,7 +6,8 @@ The page's prose is written by hand. Between `<!-- generated: NAME -->` and
 - running code: the behaviour cases and a few extra scenarios, observed against
   langchain-core's `aupdate_cache` and against `aupdate_cache_concurrent`;
 - the benchmark's data file, `benchmarks/concurrent_writeback.json`: the machine,
-  the tables of medians, and the chart `docs/explanation/concurrent-writeback.svg`.
+  the tables of medians (simulated latency, none, and a real Redis), and the chart
+  `docs/explanation/concurrent-writeback.svg`.
 
 `python -m benchmarks.concurrent_writeback_page` rewrites both files; a test checks
 that the committed ones are what this module renders.
@@ -172,13 +173,14 @@ def machine_block(data: dict[str, Any]) -> str:
         [
             f"- CPU: {machine['cpu']}, {machine['cores']} cores, shared with other work:"
             f" load average {start[0]} at the start, {end[0]} at the end",
-            # The operating system's name only: the kernel string names this very machine.
-            f"- {machine['python']} on {machine['platform'].split('-')[0]}",
-            f"- langchain-core {machine['langchain_core']}",
+            f"- {machine['python']}, langchain-core {machine['langchain_core']},"
+            f" langchain-community {machine['langchain_community']},"
+            f" redis-py {machine['redis_py']}, Debian's redis-server {machine['redis_server']}",
             f"- taken {data['taken']}, in {data['duration_s']} s;"
             f" {settings['repetitions']} samples per point with latency,"
             f" {settings['overhead_repetitions']} without (each of those the mean of"
-            f" {settings['overhead_writes_per_sample']} writes' worth of calls)",
+            f" {settings['overhead_writes_per_sample']} writes' worth of calls),"
+            f" {settings['redis_repetitions']} against Redis",
         ]
     )
 
@@ -226,6 +228,31 @@ def _table(
         concurrent, sequential = table["concurrent"][size], table[SEQUENTIAL][size]
         ratio = ratio_format.format(concurrent / sequential)
         rows.append(f"| {size} | {times} | {ratio} | {last_cell(size, concurrent, sequential)} |")
+    return "\n".join(rows)
+
+
+def redis_table(data: dict[str, Any]) -> str:
+    """Medians against a real Redis, by the delay the proxy adds, and what one write costs.
+
+    The last column is the sequential time's growth per extra write, from N = 1 to the
+    largest N: about one round trip, if each write costs one.
+    """
+    sizes: list[int] = data["settings"]["redis_sizes"]
+    rows = [
+        f"| added delay, each way | N | {' | '.join(SERIES)} | concurrent ÷ {SEQUENTIAL}"
+        f" | {SEQUENTIAL}, per extra write |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for delay, samples in data["redis"].items():
+        table = medians(samples)
+        sequential = table[SEQUENTIAL]
+        per_write = (sequential[max(sizes)] - sequential[min(sizes)]) / (max(sizes) - min(sizes))
+        where = "none (loopback)" if delay == "0" else f"{delay} ms (proxy)"
+        for size in sizes:
+            times = " | ".join(_ms(table[name][size]) for name in SERIES)
+            ratio = table["concurrent"][size] / sequential[size]
+            last = _ms(per_write) if size == max(sizes) else ""
+            rows.append(f"| {where} | {size} | {times} | {ratio:.3f} | {last} |")
     return "\n".join(rows)
 
 
@@ -407,6 +434,7 @@ def blocks(data: dict[str, Any]) -> dict[str, str]:
     parts["latency"] = latency_table(data)
     parts["overhead"] = overhead_table(data)
     parts["goal"] = goal_block(data)
+    parts["redis"] = redis_table(data)
     return parts
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import platform
 import types
 
 import pytest
@@ -37,6 +38,22 @@ def test_the_committed_data_is_a_full_run_at_the_stated_settings() -> None:
         for by_size in data[key].values():
             assert [int(size) for size in by_size] == settings["sizes"]
             assert all(len(samples) == settings[repetitions] for samples in by_size.values())
+    assert settings["redis_sizes"] == list(benchmark.REDIS_SIZES)
+    assert [int(delay) for delay in data["redis"]] == list(benchmark.REDIS_DELAYS_MS)
+    for by_name in data["redis"].values():
+        assert set(by_name) == set(benchmark.IMPLEMENTATIONS)
+        for by_size in by_name.values():
+            assert [int(size) for size in by_size] == settings["redis_sizes"]
+            assert all(
+                len(samples) == settings["redis_repetitions"] for samples in by_size.values()
+            )
+
+
+def test_the_page_names_nothing_host_specific() -> None:
+    text = page.PAGE.read_text(encoding="utf-8")
+    assert platform.release() not in text
+    assert platform.node() not in text
+    assert set(benchmark.machine()) == set(page.load_data()["machine"]) - {"load_average_at_end"}
 
 
 def test_every_difference_among_the_cases_is_explained() -> None:
