@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import types
+from typing import Any
 
 import pytest
 from langchain_core.language_models import llms as langchain_llms
 
 import llm_cache_reference
-from llm_cache_reference import harness
+from llm_cache_reference import cache_helpers, harness
 from llm_cache_reference.cases import CASES, CASES_BY_NAME, TABLE, Case, Step, Twins
 from llm_cache_reference.harness import CacheCall, CacheContents, Outcome, observe, run_cases
 
@@ -133,11 +133,13 @@ def test_display_labels_each_field_and_render_aligns_them() -> None:
 
 def test_render_puts_each_further_call_on_a_line_of_its_own() -> None:
     outcome = observe(CASES_BY_NAME["instance-beats-global[update_cache]"].scenario, langchain_llms)
-    assert outcome.render().splitlines()[2:] == [
-        "cache calls:      cache.update('a', 'llm-string', new[0])",
-        "                  cache.update('c', 'llm-string', new[1])",
-        "cache contents:   cache: {'a': new[0], 'c': new[1]}; global: {}",
-    ]
+    assert outcome.render() == (
+        "returned:         llm_output\n"
+        "existing_prompts: {1: hit[1], 0: new[0], 2: new[1]}\n"
+        "cache calls:      cache.update('a', 'llm-string', new[0])\n"
+        "                  cache.update('c', 'llm-string', new[1])\n"
+        "cache contents:   cache: {'a': new[0], 'c': new[1]}; global: {}"
+    )
 
 
 def test_render_leaves_existing_prompts_out_for_a_lookup() -> None:
@@ -171,23 +173,40 @@ def test_the_global_cache_is_restored_even_when_the_call_raises() -> None:
     assert get_llm_cache() is mine
 
 
-def test_a_recording_cache_logs_clear_and_a_duck_logs_every_method() -> None:
-    # No case reaches these: langchain-core's helpers never clear a cache, and refuse a duck.
-    log = harness.Log(harness.Describer())
-    cache = harness.recording_cache("sync", "cache", log, fail_on_write=None)
-    cache.update("p", "s", [])
-    cache.clear()
-    duck = harness.DuckCache(log)
-    duck.lookup("p", "s")
-    duck.update("p", "s", [])
-    asyncio.run(duck.alookup("p", "s"))
-    asyncio.run(duck.aupdate("p", "s", []))
-    assert [call.text() for call in log.calls] == [
-        "cache.update('p', 's', [])",
-        "cache.clear()",
-        "duck.lookup('p', 's')",
-        "duck.update('p', 's', [])",
-        "duck.alookup('p', 's')",
-        "duck.aupdate('p', 's', [])",
-    ]
-    assert cache.store == {}
+DUCK_METHOD = {
+    "update_cache": "update",
+    "aupdate_cache": "aupdate",
+    "get_prompts": "lookup",
+    "aget_prompts": "alookup",
+}
+
+
+@pytest.mark.parametrize("function", harness.FUNCTIONS)
+def test_a_helper_that_takes_a_duck_for_a_cache_is_caught(
+    function: harness.FunctionName, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = cache_helpers.resolve_cache
+
+    def duck_typed(*, cache: object) -> object:
+        """A plausible mistake: anything with the cache methods will do."""
+        return cache if hasattr(cache, "lookup") else original(cache=cache)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache_helpers, "resolve_cache", duck_typed)
+    scenario = harness.Scenario(function, cache="duck")
+    expected, actual = observe(scenario, langchain_llms), observe(scenario, llm_cache_reference)
+    assert (expected.raised, expected.calls) == ("ValueError", ())
+    assert actual.raised is None
+    assert actual.calls
+    assert {(call.owner, call.method) for call in actual.calls} == {("duck", DUCK_METHOD[function])}
+
+
+def test_a_helper_that_clears_the_cache_is_caught() -> None:
+    def clearing_update_cache(cache: Any, *args: Any) -> Any:
+        cache.clear()  # a mistake: "start from a clean cache"
+        return llm_cache_reference.update_cache(cache, *args)
+
+    broken = types.SimpleNamespace(update_cache=clearing_update_cache)
+    [result] = run_cases(broken, (CASES_BY_NAME["hits-and-misses[update_cache]"],))
+    assert result.differing == ("calls",)
+    assert result.actual.calls[0] == CacheCall("cache", "clear", ())
+    assert result.actual.calls[1:] == result.expected.calls

@@ -13,9 +13,11 @@ import runpy
 import sys
 import textwrap
 import types
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from langchain_core.language_models import llms as langchain_llms
 
 import llm_cache_reference
 from llm_cache_reference import checker
@@ -30,7 +32,7 @@ from llm_cache_reference.checker import (
     check,
     run_in_child,
 )
-from llm_cache_reference.harness import CacheContents
+from llm_cache_reference.harness import CacheContents, observe
 
 INPUTS = "tests/checker_inputs"
 STARTER = "tutorials/exercises/my_cache_helpers.py"
@@ -73,7 +75,8 @@ def test_the_reference_and_the_solution_pass_every_case(path: str) -> None:
 @pytest.mark.parametrize("step", sorted(checker.STEPS))
 def test_the_starter_fails_every_case_of_every_step(step: int) -> None:
     report = check(STARTER, step=step)
-    assert [row.case.step for row in report.rows] == [step] * {1: 7, 2: 11, 3: 20, 4: 12}[step]
+    assert [row.case for row in report.rows] == [case for case in CASES if case.step == step]
+    assert report.rows
     for row in report.rows:
         assert row.status == "FAIL"
         assert row.observed is not None
@@ -90,7 +93,11 @@ def test_the_starter_fails_every_case_of_every_step(step: int) -> None:
 def test_a_truthiness_check_fails_only_the_falsy_cache_case() -> None:
     report = check(f"{INPUTS}/broken_truthiness.py")
     assert _with_status(report, "FAIL") == ["falsy-cache-still-written[update_cache]"]
-    assert len(_with_status(report, "pass")) == 17
+    assert _with_status(report, "pass") == [
+        row.case.name
+        for row in report.rows
+        if row.case.scenario.function == "update_cache" and row.status != "FAIL"
+    ]
     assert {
         CASES_BY_NAME[name].scenario.function for name in _with_status(report, "not attempted")
     } == {
@@ -112,15 +119,21 @@ def test_forgetting_existing_prompts_fails_wherever_something_is_written() -> No
     for row in report.rows:
         if row.status == "pass":
             continue
+        # Left as the call found it: as langchain-core leaves it when there is nothing to write.
+        untouched = observe(replace(row.case.scenario, generations=0), langchain_llms)
         assert row.observed is not None
         assert row.observed.outcome is not None
-        assert row.observed.outcome.existing_prompts == "{1: hit[1]}"
-        assert row.expected.existing_prompts != "{1: hit[1]}"
+        assert row.observed.outcome.existing_prompts == untouched.existing_prompts
+        assert row.expected.existing_prompts != untouched.existing_prompts
 
 
 def test_a_missing_await_writes_nothing_and_python_says_so() -> None:
     report = check(f"{INPUTS}/broken_missing_await.py", step=3)
-    assert (report.count("FAIL"), report.count("pass")) == (10, 10)  # the workshop guide says so
+    # As the workshop guide says: the cases that write fail, the others pass.
+    writing = [row.case.name for row in report.rows if row.expected.calls]
+    assert writing
+    assert _with_status(report, "FAIL") == writing
+    assert report.count("pass") == len(report.rows) - len(writing)
     row = next(row for row in report.rows if row.case.name == "hits-and-misses[aupdate_cache]")
     assert row.status == "FAIL"
     assert row.observed is not None
@@ -314,11 +327,13 @@ def test_the_report_names_the_step_and_the_missing_helpers() -> None:
     assert text.splitlines()[0] == (
         f"Checking {INPUTS}/broken_truthiness.py against langchain-core, step 2 (resolving cache)."
     )
-    assert text.splitlines()[-1] == "11 cases: 11 pass; all agree with langchain-core."
+    step_2 = sum(case.step == 2 for case in CASES)
+    assert text.splitlines()[-1] == f"{step_2} cases: {step_2} pass; all agree with langchain-core."
     text = checker.render(check(f"{INPUTS}/broken_missing_await.py", step=4))
+    step_4 = sum(case.step == 4 for case in CASES)
     assert text.splitlines()[-1] == (
-        "12 cases: 0 pass, 12 not attempted (no get_prompts, no aget_prompts in the file);"
-        " not there yet."
+        f"{step_4} cases: 0 pass, {step_4} not attempted (no get_prompts, no aget_prompts in"
+        " the file); not there yet."
     )
 
 
@@ -357,7 +372,8 @@ def test_the_command_line_prints_the_report_and_exits_1_when_a_case_fails(
     assert main(["check", f"{INPUTS}/broken_truthiness.py", "--step=1", "--time-limit=5"]) == 1
     out = capsys.readouterr().out
     assert re.search(r"^1 +falsy-cache-still-written\[update_cache\] +FAIL$", out, re.MULTILINE)
-    assert out.endswith("7 cases: 6 pass, 1 fail; not there yet.\n")
+    step_1 = sum(case.step == 1 for case in CASES)
+    assert out.endswith(f"{step_1} cases: {step_1 - 1} pass, 1 fail; not there yet.\n")
 
 
 def test_the_child_side_reports_problems_in_process_too(tmp_path: Path) -> None:
@@ -424,7 +440,8 @@ def test_a_learner_file_can_import_the_module_beside_it(
     (tmp_path / "my_helpers.py").write_text(DELEGATES + "update_cache = reference.update_cache\n")
     path = _learner_file(tmp_path, "from my_helpers import update_cache\n")
     report = check(path, step=1)
-    assert (report.count("pass"), report.count("FAIL"), report.exit_status) == (7, 0, 0)
+    assert report.count("pass") == len(report.rows) == sum(case.step == 1 for case in CASES)
+    assert report.exit_status == 0
     for _ in range(2):  # in this process too, and the folder goes on sys.path only once
         assert checker.load_candidate(path).update_cache is llm_cache_reference.update_cache
     assert sys.path.count(str(tmp_path.resolve())) == 1

@@ -5,9 +5,14 @@ The `ci` profile (chosen when CI is set) is derandomized, so a CI run is repeata
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import os
+import sys
+import types
 from typing import get_args
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from langchain_core.language_models import llms as langchain_llms
@@ -68,3 +73,32 @@ def test_random_scenarios_behave_identically(scenario: Scenario) -> None:
     expected = observe(scenario, langchain_llms)
     actual = observe(scenario, llm_cache_reference)
     assert actual == expected, difference(expected, actual)
+
+
+def _append_order(implementation: object, name: str) -> list[str]:
+    """Which list each `append` in the lookup helper went to, in order, seen by a profiler."""
+    targets: list[object] = []
+
+    def profile(frame: types.FrameType, event: str, arg: object) -> None:
+        in_helper = event == "c_call" and frame.f_code.co_name == name
+        if in_helper and getattr(arg, "__name__", None) == "append":
+            targets.append(arg.__self__)  # type: ignore[attr-defined]
+
+    helper = getattr(implementation, name)
+    sys.setprofile(profile)
+    try:
+        result = helper({}, ["p", "q"], False)
+        if inspect.iscoroutine(result):
+            result = asyncio.run(result)
+    finally:
+        sys.setprofile(None)
+    _, _, missing_prompt_idxs, missing_prompts = result
+    names = {id(missing_prompt_idxs): "index", id(missing_prompts): "prompt"}
+    return [names.get(id(target), "another list") for target in targets]
+
+
+@pytest.mark.parametrize("name", ["get_prompts", "aget_prompts"])
+def test_a_miss_is_noted_prompt_first_then_index_as_in_langchain_core(name: str) -> None:
+    expected = _append_order(langchain_llms, name)
+    assert expected == ["prompt", "index", "prompt", "index"]
+    assert _append_order(llm_cache_reference, name) == expected

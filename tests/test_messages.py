@@ -24,7 +24,7 @@ def test_true_without_a_global_cache_says_how_to_fix_it() -> None:
         resolve_cache(cache=True)
 
 
-@pytest.mark.parametrize(("value", "shown"), [(1, "1"), ("yes", "'yes'"), (0, "0")])
+@pytest.mark.parametrize(("value", "shown"), [(1, "1 (int)"), ("yes", "yes (str)"), (0, "0 (int)")])
 def test_an_unsupported_value_is_named_with_what_is_accepted(value: object, shown: str) -> None:
     message = f"cache must be a BaseCache instance, True, False or None; got {shown}"
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):

@@ -39,7 +39,9 @@ def resolve_cache(*, cache: BaseCache | bool | None) -> BaseCache | None:
     Raises:
         ValueError: `cache` is `True` but no global cache is set, or `cache` is
             of any other kind (`1`, `0` and `"yes"` included: only the `True` and
-            `False` singletons count as booleans here).
+            `False` singletons count as booleans here). The message shows the
+            value as `format` does, so a value that cannot be shown as text
+            raises that error instead, as in langchain-core.
 
     Examples:
         >>> from langchain_core.caches import InMemoryCache
@@ -73,7 +75,10 @@ def resolve_cache(*, cache: BaseCache | bool | None) -> BaseCache | None:
         return global_cache
     if cache is False:
         return None
-    msg = f"cache must be a BaseCache instance, True, False or None; got {cache!r}"
+    # `{cache}`, not `{cache!r}`: langchain-core formats the value so, and a value whose
+    # `__str__` or `__format__` raises then raises that error there, instead of ValueError.
+    kind = type(cache).__name__
+    msg = f"cache must be a BaseCache instance, True, False or None; got {cache} ({kind})"
     raise ValueError(msg)
 
 
@@ -117,8 +122,8 @@ def get_prompts(
             if isinstance(cached, list):
                 existing_prompts[i] = cached
                 continue
+        missing_prompts.append(prompt)  # then its index: langchain-core's order
         missing_prompt_idxs.append(i)
-        missing_prompts.append(prompt)
     return existing_prompts, llm_string, missing_prompt_idxs, missing_prompts
 
 
@@ -155,8 +160,8 @@ async def aget_prompts(
             if isinstance(cached, list):
                 existing_prompts[i] = cached
                 continue
+        missing_prompts.append(prompt)  # then its index: langchain-core's order
         missing_prompt_idxs.append(i)
-        missing_prompts.append(prompt)
     return existing_prompts, llm_string, missing_prompt_idxs, missing_prompts
 
 

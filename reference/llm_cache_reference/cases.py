@@ -221,6 +221,14 @@ TABLE: tuple[Twins | Single, ...] = (
         Scenario("update_cache", cache="duck", global_cache=True),
     ),
     Twins(
+        "unsupported-unprintable",
+        Step.RESOLVING_CACHE,
+        "cache= an object that raises when made into text, with a global cache set.",
+        "Not ValueError but the object's own error: the ValueError's message shows the value"
+        " as f'{cache}' does, and that raises first.",
+        Scenario("update_cache", cache="unprintable", global_cache=True),
+    ),
+    Twins(
         "falsy-cache-still-written",
         Step.WRITE_BACK,
         "An empty cache whose __len__ makes bool(cache) False.",
@@ -274,6 +282,13 @@ TABLE: tuple[Twins | Single, ...] = (
         "IndexError from prompts[5], yet existing_prompts already holds the entry: the dict"
         " is written first, and the prompt is looked up even with no cache to write to.",
         Scenario("update_cache", cache="None", missing_prompt_idxs=(5,), generations=1),
+    ),
+    Twins(
+        "empty-prompt",
+        Step.WRITE_BACK,
+        "An empty prompt among the misses.",
+        "The empty string is a prompt like any other: its answer is cached.",
+        Scenario("update_cache", prompts=("", "b"), hits=(), missing_prompt_idxs=(0, 1)),
     ),
     Single(
         "awaits-each-write",

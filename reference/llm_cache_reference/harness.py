@@ -56,8 +56,13 @@ ASYNC_TWIN: dict[FunctionName, FunctionName] = {
 }
 """Each sync helper's async twin."""
 
-CacheArg = Literal["instance", "None", "True", "False", "1", "0", "'yes'", "duck"]
-"""The `cache` argument, spelled as it would be written in the call."""
+CacheArg = Literal["instance", "None", "True", "False", "1", "0", "'yes'", "duck", "unprintable"]
+"""The `cache` argument, spelled as it would be written in the call.
+
+`instance` is a recording cache; `duck` has every cache method but is not a
+`BaseCache`; `unprintable` is an object that cannot be shown as text: its
+`__str__` raises `UnprintableError`, and so does `format`, which calls it.
+"""
 
 Flavour = Literal["sync", "async", "falsy"]
 """The kind of every `BaseCache` in a scenario.
@@ -81,14 +86,18 @@ class CacheWriteError(RuntimeError):
     """Raised by a recording cache on the write a scenario says fails."""
 
 
+class UnprintableError(RuntimeError):
+    """Raised by the `unprintable` cache argument when it is made into text."""
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One call to one helper, described as plain data.
 
     Attributes:
         function: Which helper to call.
-        cache: The `cache` argument. `instance` is a recording cache named
-            `cache`; `duck` has every cache method but is not a `BaseCache`.
+        cache: The `cache` argument (see `CacheArg`); the recording cache
+            of `instance` is named `cache`.
         global_cache: Whether a recording cache named `global` is set with
             `set_llm_cache` for the call (otherwise none is).
         flavour: The kind of both recording caches.
@@ -442,6 +451,25 @@ class DuckCache:
         self.log.record("duck", "aupdate", prompt, llm_string, return_val)
 
 
+class Unprintable:
+    """The `unprintable` cache argument: its `__str__` raises, so `format` does too.
+
+    Examples:
+        >>> f"{Unprintable()}"
+        Traceback (most recent call last):
+        ...
+        llm_cache_reference.harness.UnprintableError: str() of an Unprintable
+        >>> repr(Unprintable())
+        'Unprintable()'
+    """
+
+    def __str__(self) -> str:
+        raise UnprintableError("str() of an Unprintable")
+
+    def __repr__(self) -> str:
+        return "Unprintable()"
+
+
 _FLAVOURS: dict[Flavour, type[RecordingCache]] = {
     "sync": RecordingCache,
     "async": AsyncRecordingCache,
@@ -489,6 +517,8 @@ def cache_argument(
         return new_cache("cache")
     if kind == "duck":
         return DuckCache(log)
+    if kind == "unprintable":
+        return Unprintable()
     return _PLAIN_ARGS[kind]
 
 

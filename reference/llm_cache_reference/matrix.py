@@ -236,7 +236,11 @@ def resolution_table(candidate: object, baseline: object = langchain_llms) -> st
         | `None` | no cache | the global cache |
         ...
     """
-    names = {"instance": "a `BaseCache` instance", "duck": "a duck-typed non-`BaseCache`"}
+    names = {
+        "instance": "a `BaseCache` instance",
+        "duck": "a duck-typed non-`BaseCache`",
+        "unprintable": "an object whose `str()` raises",
+    }
     lines = ["| `cache=` | no global cache | a global cache is set |", "| --- | --- | --- |"]
     for cache in get_args(CacheArg):
         cells = []

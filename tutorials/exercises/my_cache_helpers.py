@@ -59,7 +59,8 @@ def resolve_cache(*, cache: BaseCache | bool | None) -> BaseCache | None:
     A `BaseCache` instance is used as it is. `None` means the global cache
     (`get_llm_cache()`), which may itself be `None`. `True` means the global
     cache too, but raise `ValueError` if none is set. `False` means no cache.
-    Anything else raises `ValueError`.
+    Anything else raises `ValueError`, with a message that shows the value as
+    f"{cache}" does (not `repr`: see the case `unsupported-unprintable`).
     """
     # A stand-in so that step 1 can be checked first: right for instances only.
     return cache if isinstance(cache, BaseCache) else None

@@ -52,7 +52,7 @@ def resolve_cache(*, cache: BaseCache | bool | None) -> BaseCache | None:
         return global_cache
     if cache is False:
         return None
-    raise ValueError(f"not a cache argument: {cache!r}")
+    raise ValueError(f"not a cache argument: {cache}")  # f"{cache}", as langchain-core
 
 
 # --8<-- [end:step2]
