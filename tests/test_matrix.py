@@ -81,3 +81,9 @@ def test_the_matrix_shows_where_a_candidate_differs_side_by_side() -> None:
 def test_the_resolution_table_refuses_a_candidate_that_disagrees() -> None:
     with pytest.raises(AssertionError, match="the candidate wrote to the global cache"):
         resolution_table(MISTAKEN)
+
+
+def test_a_case_title_is_shown_as_written() -> None:
+    case = CASES_BY_NAME["falsy-cache-still-written[update_cache]"]
+    matrix = behaviour_matrix(run_cases(llm_cache_reference, (case,)))
+    assert "**An empty cache whose \\_\\_len\\_\\_ makes bool(cache) False.**" in matrix

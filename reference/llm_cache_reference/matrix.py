@@ -75,6 +75,11 @@ def _compared_lines(result: CaseResult, candidate: str, width: int) -> list[str]
     return lines
 
 
+def _plain(text: str) -> str:
+    """Plain text as Markdown that shows it as it is (`__len__` is not bold)."""
+    return "".join(f"\\{char}" if char in "\\`*_[]<>" else char for char in text)
+
+
 def _verdict(result: CaseResult) -> str:
     return "identical" if result.agree else "**differs**"
 
@@ -157,7 +162,7 @@ def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference")
 def _case_section(group: list[CaseResult], candidate: str) -> list[str]:
     case = group[0].case
     lines = ["", f"### `{_slug(group[0])}` {{ #{_slug(group[0])} }}", ""]
-    lines.append(f"**{case.title}** {case.shows}")
+    lines.append(f"**{_plain(case.title)}** {case.shows}")
     for number, result in enumerate(group):
         function = result.case.scenario.function
         # The first twin is shown; the other, much like it, is folded away under a
