@@ -24,6 +24,8 @@ from llm_cache_reference.__main__ import main as checker_main
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIALS = ROOT / "tutorials"
 EXPECTED = TUTORIALS / "expected"
+CHECKER_COLUMNS = 80
+"""The terminal width the checker's recorded reports are laid out for: the docs' column."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Recording:
         expected: One file per run.
         checker: Whether `command` goes to `python -m llm_cache_reference`.
         exit_status: What every run must exit with.
+        on_stderr: Whether what is recorded is the run's stderr (then its stdout
+            must be empty) rather than its stdout (then its stderr must be).
     """
 
     name: str
@@ -45,6 +49,13 @@ class Recording:
     expected: tuple[Path, ...]
     checker: bool = False
     exit_status: int = 0
+    on_stderr: bool = False
+
+    def recorded(self, output: Output) -> tuple[str, str]:
+        """What the run printed that is recorded, and what it printed elsewhere."""
+        if self.on_stderr:
+            return output.stderr, output.stdout
+        return output.stdout, output.stderr
 
 
 @dataclass(frozen=True)
@@ -62,9 +73,9 @@ def _script(name: str, *args: str, runs: int = 1) -> Recording:
     return Recording(name, (f"tutorials/{name}.py", *args), tuple(expected))
 
 
-def _check(name: str, *args: str, exit_status: int) -> Recording:
+def _check(name: str, *args: str, exit_status: int, on_stderr: bool = False) -> Recording:
     expected = (EXPECTED / f"check-{name}.txt",)
-    return Recording(f"check-{name}", ("check", *args), expected, True, exit_status)
+    return Recording(f"check-{name}", ("check", *args), expected, True, exit_status, on_stderr)
 
 
 RECORDINGS: tuple[Recording, ...] = (
@@ -93,6 +104,31 @@ RECORDINGS: tuple[Recording, ...] = (
         "tests/checker_inputs/broken_missing_await.py",
         "--step=3",
         exit_status=1,
+    ),
+    _check(
+        "hangs_update_cache",
+        "tests/checker_inputs/hangs_update_cache.py",
+        "--step=1",
+        "--time-limit=0.5",
+        exit_status=1,
+    ),
+    _check(
+        "raises_unexpectedly",
+        "tests/checker_inputs/raises_unexpectedly.py",
+        "--step=4",
+        exit_status=1,
+    ),
+    _check(
+        "summary-broken_truthiness",
+        "tests/checker_inputs/broken_truthiness.py",
+        "--summary",
+        exit_status=1,
+    ),
+    _check(
+        "wrong_kinds",
+        "tests/checker_inputs/wrong_kinds.py",
+        exit_status=2,
+        on_stderr=True,
     ),
     _check("starter-step1", "tutorials/exercises/my_cache_helpers.py", "--step=1", exit_status=1),
     _check("solution", "tutorials/exercises/solutions/solved_cache_helpers.py", exit_status=0),
@@ -131,8 +167,16 @@ def run_all(workdirs: Path) -> dict[str, list[Output]]:
 def _run_once(recording: Recording, workdir: Path) -> Output:
     if recording.checker:
         stdout, stderr = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            status = checker_main(list(recording.command))
+        columns = os.environ.get("COLUMNS")
+        os.environ["COLUMNS"] = str(CHECKER_COLUMNS)  # the report follows the terminal's width
+        try:
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                status = checker_main(list(recording.command))
+        finally:
+            if columns is None:
+                del os.environ["COLUMNS"]
+            else:
+                os.environ["COLUMNS"] = columns
         return Output(stdout.getvalue(), stderr.getvalue(), status)
     script, *args = (part.format(workdir=workdir) for part in recording.command)
     completed = subprocess.run(
@@ -156,9 +200,10 @@ def write_all() -> None:
         os.chdir(previous)
     for recording in RECORDINGS:
         for output, path in zip(outputs[recording.name], recording.expected, strict=True):
-            if output.stderr or output.exit_status != recording.exit_status:
-                raise SystemExit(f"{recording.name}: exit {output.exit_status}\n{output.stderr}")
-            path.write_text(output.stdout)
+            recorded, elsewhere = recording.recorded(output)
+            if elsewhere or output.exit_status != recording.exit_status:
+                raise SystemExit(f"{recording.name}: exit {output.exit_status}\n{elsewhere}")
+            path.write_text(recorded)
             print(f"wrote {path.relative_to(ROOT)}")
 
 

@@ -1,30 +1,50 @@
-"""Command line: `python -m llm_cache_reference check PATH [--step N]`.
+"""Command line: `python -m llm_cache_reference check PATH [--step N] [--summary]`.
 
 Exit status: 0 when every attempted case agrees with langchain-core, 1 when
-one does not, 2 when the file cannot be checked at all (the message says why),
-130 when interrupted with Ctrl-C.
+one does not, 2 when the file cannot be checked at all or an argument is wrong
+(one paragraph says why), 130 when interrupted with Ctrl-C, 141 when the
+reader of the output goes away (`| head`), as if ended by SIGPIPE.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import signal
 import sys
 import textwrap
 from collections.abc import Sequence
+from typing import NoReturn
 
-from llm_cache_reference import checker
+from typing_extensions import override
+
+from llm_cache_reference import checker, checker_text, interrupt
 
 
-def _seconds(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text}")
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one plain line, without the usage text."""
+
+    @override
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def _time_limit(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= checker.MAX_TIME_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"give a number of seconds above 0 and at most {checker.MAX_TIME_LIMIT:g}, "
+            f"such as {checker.DEFAULT_TIME_LIMIT:g}; not {text!r}"
+        )
     return value
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the arguments, run the command, print its report; return the exit status."""
-    parser = argparse.ArgumentParser(
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
         prog="python -m llm_cache_reference",
         description="Tools for learning langchain-core's LLM cache helpers.",
     )
@@ -48,21 +68,65 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     check.add_argument(
         "--time-limit",
-        type=_seconds,
+        type=_time_limit,
         default=checker.DEFAULT_TIME_LIMIT,
         metavar="SECONDS",
-        help="how long one case may take before it is stopped (default: %(default)g)",
+        help="how long one case may take before its helper is stopped (default: %(default)g)",
     )
-    args = parser.parse_args(argv)
+    check.add_argument(
+        "--summary",
+        action="store_true",
+        help="print only one line per step: how many of its cases agree",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the arguments, run the command, print its report; return the exit status."""
     try:
-        report = checker.check(args.path, step=args.step, time_limit=args.time_limit)
-    except checker.CheckError as error:
-        print(textwrap.fill(f"Cannot check: {error}", width=88), file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:  # Ctrl-C: the child is already stopped; no traceback
-        print("Check interrupted.", file=sys.stderr)
+        if signal.getsignal(signal.SIGINT) is interrupt.exit_quietly:
+            # Ready: from here on Ctrl-C raises, so the checker stops its child first.
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        return _check(_parser().parse_args(argv))
+    except KeyboardInterrupt:
+        print(interrupt.MESSAGE, file=sys.stderr)
         return 130
-    print(checker.render(report))
+    except BrokenPipeError:
+        # Whoever read the output has gone: say nothing more, and keep Python's
+        # own flush at exit from failing on the closed pipe too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 141
+
+
+def _check(args: argparse.Namespace) -> int:
+    width = checker_text.terminal_width()
+
+    def show(report: checker.Report) -> None:
+        lines = (
+            checker_text.row_lines(report, report.rows[-1], width)
+            if report.rows
+            else checker_text.header(report, width)
+        )
+        print("\n".join(lines), flush=True)
+
+    try:
+        report = checker.check(
+            args.path,
+            step=args.step,
+            time_limit=args.time_limit,
+            on_progress=None if args.summary else show,
+        )
+    except checker.CheckError as error:
+        paragraphs = f"Cannot check: {error}".split("\n\n")
+        text = "\n\n".join(
+            textwrap.fill(p, width=min(width, 88), break_on_hyphens=False) for p in paragraphs
+        )
+        print(text, file=sys.stderr)
+        return 2
+    lines = checker_text.summary(report) if args.summary else checker_text.footer(report, width)
+    print("\n".join(lines), flush=True)
     return report.exit_status
 
 

@@ -236,7 +236,6 @@ TABLE: tuple[Twins | Single, ...] = (
         Scenario("update_cache", flavour="falsy"),
         async_flavour="falsy",
     ),
-    # --8<-- [start:entry]
     Twins(
         "write-fails-halfway",
         Step.WRITE_BACK,
@@ -245,7 +244,6 @@ TABLE: tuple[Twins | Single, ...] = (
         " prompt is already in existing_prompts: it is filled before the cache write.",
         Scenario("update_cache", fail_on_write=2),
     ),
-    # --8<-- [end:entry]
     Twins(
         "more-generations-than-indices",
         Step.WRITE_BACK,
@@ -261,6 +259,7 @@ TABLE: tuple[Twins | Single, ...] = (
         " and the cache.",
         Scenario("update_cache", generations=1),
     ),
+    # --8<-- [start:entry]
     Twins(
         "no-generations",
         Step.WRITE_BACK,
@@ -268,6 +267,7 @@ TABLE: tuple[Twins | Single, ...] = (
         "Nothing is written; llm_output is still returned.",
         Scenario("update_cache", generations=0),
     ),
+    # --8<-- [end:entry]
     Twins(
         "no-generations-still-resolves",
         Step.RESOLVING_CACHE,

@@ -1,136 +1,85 @@
 """The workshop checker: run the behaviour cases against a learner's own helpers.
 
-`check` loads a Python file that defines some of `update_cache`,
+`check` takes a Python file that defines some of `update_cache`,
 `aupdate_cache`, `get_prompts` and `aget_prompts`, runs every behaviour case
 for the helpers it defines, and compares each outcome with langchain-core's.
-`render` lays the result out as a table; `python -m llm_cache_reference check
-PATH` does both.
+`check_module` does the same for a module that is already imported, in this
+process. Both return a `Report`, and can hand over each row as it is made;
+`checker_text` lays reports out for a terminal, and `python -m
+llm_cache_reference check PATH` does both.
 
-The learner's code runs in a child process, never in the checker's own: a
-helper that never returns (a `while` loop whose index never moves, an `await`
-on something that never happens) cannot be interrupted from inside, but a
-child process can be stopped. The child loads the file, reports which helpers
-it found, then sends one `Observed` per case; the parent waits at most
-`time_limit` seconds for each message. When a case runs out of time, or the
-child dies, that case is marked and a fresh child runs the cases after it.
-langchain-core's outcomes are observed in the parent.
+One module, one job: `checker_candidate` examines and runs a learner's module,
+`checker_child` does so in child processes (time limit, memory cap), this
+module compares and reports, `checker_text` writes the text.
+
+langchain-core's outcomes (the "langchain-core did" column) are observed here,
+in the calling process, before any child exists: nothing the learner's file
+does while it is imported, such as replacing langchain-core's helpers or the
+checker's own recording caches, can reach them.
 """
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
-import multiprocessing
-import sys
-import traceback
-import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from itertools import zip_longest
-from multiprocessing.connection import Connection
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from types import ModuleType
 from typing import Literal
 
 from langchain_core.language_models import llms as langchain_llms
 
-from llm_cache_reference.cases import CASES, CASES_BY_NAME, Case, Step
-from llm_cache_reference.harness import (
-    FIELD_LABELS,
-    FUNCTIONS,
-    FunctionName,
-    Outcome,
-    WrongKind,
-    field_lines,
-    observe,
+from llm_cache_reference.cases import CASES, Case, Step
+from llm_cache_reference.checker_candidate import (
+    CheckError,
+    KindProblem,
+    Observed,
+    defined_helpers,
+    kind_problems,
+    observe_candidate,
+    parameters_of,
 )
+from llm_cache_reference.harness import FUNCTIONS, FunctionName, Outcome, observe
 
 __all__ = [
     "DEFAULT_TIME_LIMIT",
+    "MAX_TIME_LIMIT",
     "STEPS",
     "CheckError",
-    "LoadFailed",
-    "Loaded",
-    "Message",
     "Observed",
+    "Progress",
     "Report",
     "Row",
     "Status",
     "cases_for",
     "check",
-    "load_candidate",
-    "observe_candidate",
-    "render",
-    "run_in_child",
+    "check_module",
+    "expected_outcomes",
 ]
 
 STEPS: dict[int, str] = {step.value: step.label for step in Step}
 """The workshop's exercise steps' labels, by the number each `Case.step` carries."""
 
-DEFAULT_TIME_LIMIT = 10.0
-"""Seconds a learner's helper may take on one case (every correct one takes milliseconds)."""
+DEFAULT_TIME_LIMIT = 2.0
+"""Seconds a learner's helper may take on one case, and the file on being imported.
 
-# fork makes a child in milliseconds with langchain-core already imported, and
-# does not re-run the caller's __main__ as spawn and forkserver do (a script that
-# calls `check` needs no `if __name__ == "__main__":` guard). It is safe here: the
-# checker starts no threads. Where there is no fork (Windows), spawn it is.
-_CONTEXT = (
-    multiprocessing.get_context("fork")
-    if "fork" in multiprocessing.get_all_start_methods()
-    else multiprocessing.get_context("spawn")
-)
-_CANDIDATE_MODULE = "checked_file"
+The solution runs all fifty cases in about 20 ms, so a correct helper takes well
+under a millisecond per case: 2 s leaves a margin of a thousand times for a slow
+or busy machine, and a file whose four helpers all hang still gets its whole
+verdict in about four time limits (one per helper), under ten seconds.
+"""
+
+MAX_TIME_LIMIT = 300.0
+"""The longest time limit the command line accepts, in seconds."""
 
 Status = Literal["pass", "FAIL", "ERROR", "not attempted"]
 
-_LEGEND = (
-    "How to read the outcomes: new[i] is the very i-th generation list the model returned,",
-    "hit[i] the list already in existing_prompts at index i, stored[p] what the cache held",
-    "for prompt p, and llm_output the very llm_output dict. A copy shows as its contents.",
-)
-
-
-class CheckError(Exception):
-    """The file cannot be checked at all; the message says why, in one paragraph."""
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """Sent by the child once the file is imported: which helpers it defines."""
-
-    defined: tuple[FunctionName, ...]
-
-
-@dataclass(frozen=True)
-class LoadFailed:
-    """Sent by the child when the file cannot be imported."""
-
-    message: str
-
-
-@dataclass(frozen=True)
-class Observed:
-    """Sent by the child for each case: the outcome, or why there is none.
-
-    Attributes:
-        case_name: Which case.
-        outcome: What the learner's helper did, or `None` if it could not run.
-        problem: Why it could not run, in words; `None` if it ran.
-        warnings: The warnings Python raised during the call, as text.
-    """
-
-    case_name: str
-    outcome: Outcome | None
-    problem: str | None = None
-    warnings: tuple[str, ...] = ()
-
-
-Message = Loaded | LoadFailed | Observed
+_ROOT = Path(__file__).resolve().parent.parent.parent
+_EXAMPLE = _ROOT / "tutorials" / "exercises" / "my_cache_helpers.py"
 
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the report.
+    """One case of the report.
 
     Attributes:
         case: The behaviour case.
@@ -148,17 +97,23 @@ class Row:
 
 @dataclass(frozen=True)
 class Report:
-    """Every applicable case, checked.
+    """The applicable cases, checked (or, while the check runs, those checked so far).
 
     Attributes:
-        path: The file, as given.
+        path: The file as given, or the label of a module checked in-process.
         step: The exercise step checked, or `None` for all.
-        rows: One per case, in case order.
+        cases: Every case the check runs, in order.
+        rows: One per case checked so far, in case order.
+        import_output: What the file printed while it was imported.
+        import_output_cut: How many more characters it printed than that.
     """
 
     path: str
     step: int | None
-    rows: tuple[Row, ...]
+    cases: tuple[Case, ...]
+    rows: tuple[Row, ...] = ()
+    import_output: str = ""
+    import_output_cut: int = 0
 
     def count(self, status: Status) -> int:
         """How many rows have this status."""
@@ -171,144 +126,23 @@ class Report:
         return 0 if attempted and self.count("pass") == attempted else 1
 
 
+Progress = Callable[[Report], None]
+"""Called once the file is loaded (with no rows), then after each row (with the rows so far)."""
+
+
 def cases_for(step: int | None) -> tuple[Case, ...]:
     """The cases of one exercise step, or all of them step by step."""
     return tuple(sorted((c for c in CASES if step in (None, c.step)), key=lambda c: c.step))
 
 
-def _attempted(cases: Sequence[Case], defined: Sequence[FunctionName]) -> tuple[Case, ...]:
-    return tuple(case for case in cases if case.scenario.function in defined)
+def expected_outcomes(cases: Iterable[Case]) -> dict[str, Outcome]:
+    """langchain-core's outcome for each case, by case name.
 
-
-def load_candidate(path: str) -> ModuleType:
-    """Import a learner's file as a module, whatever its name.
-
-    As with `python FILE`, the file's own folder comes first on `sys.path`, so it
-    can import the modules that sit beside it.
-
-    Raises:
-        CheckError: The file has a syntax error, or raises while it is imported.
+    Call it before the learner's module is imported into this process (as
+    `check` does, and as an in-process caller of `check_module` should), so
+    that nothing the module does can change what it returns.
     """
-    folder = str(Path(path).resolve().parent)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
-    loader = importlib.machinery.SourceFileLoader(_CANDIDATE_MODULE, path)
-    spec = importlib.util.spec_from_loader(_CANDIDATE_MODULE, loader)
-    assert spec is not None  # a SourceFileLoader always yields a spec
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[_CANDIDATE_MODULE] = module  # dataclasses and pickle look modules up here
-    try:
-        loader.exec_module(module)
-    except SyntaxError as error:
-        raise CheckError(
-            f"{path} is not valid Python: {error.msg} (line {error.lineno}). "
-            "Fix that line, then run the check again."
-        ) from None
-    except BaseException as error:  # even SystemExit: the learner gets a message
-        lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename == path]
-        where = f" at line {lines[-1]}" if lines else ""
-        raise CheckError(
-            f"Importing {path} raised {type(error).__name__}{where}: {error}. The checker "
-            "imports your file before it runs anything in it, so code at the top level "
-            "must run without errors; put experiments under `if __name__ == '__main__':`."
-        ) from None
-    return module
-
-
-def observe_candidate(case: Case, module: object) -> Observed:
-    """Run one case against the learner's module, as the child does for each case."""
-    function = getattr(module, case.scenario.function)
-    if not callable(function):
-        kind = type(function).__name__
-        return Observed(case.name, None, f"{case.scenario.function} is a {kind}, not a function")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            outcome = observe(case.scenario, module)
-        except WrongKind as error:
-            how = "async def" if case.scenario.function.startswith("a") else "def, not async def"
-            return Observed(case.name, None, f"{error}: define it with {how}")
-        except BaseException as error:  # SystemExit too: the child must report it
-            return Observed(case.name, None, f"{type(error).__name__} escaped: {error}")
-    return Observed(case.name, outcome, None, tuple(str(w.message) for w in caught))
-
-
-def run_in_child(path: str, case_names: Sequence[str], send: Callable[[Message], None]) -> None:
-    """The child's whole job: load the file, say what it defines, observe each case."""
-    try:
-        module = load_candidate(path)
-    except CheckError as error:
-        send(LoadFailed(str(error)))
-        return
-    defined = tuple(name for name in FUNCTIONS if hasattr(module, name))
-    send(Loaded(defined))
-    for case in _attempted([CASES_BY_NAME[name] for name in case_names], defined):
-        send(observe_candidate(case, module))
-
-
-def _child_main(path: str, case_names: tuple[str, ...], connection: Connection) -> None:
-    run_in_child(path, case_names, connection.send)
-    connection.close()
-
-
-class _Child:
-    """One child process running cases, and the end of the pipe it writes to."""
-
-    def __init__(self, path: str, cases: Sequence[Case]) -> None:
-        self.receiver, sender = _CONTEXT.Pipe(duplex=False)
-        names = tuple(case.name for case in cases)
-        self.process = _CONTEXT.Process(target=_child_main, args=(path, names, sender))
-        self.process.start()
-        sender.close()  # so the receiver sees the end when the child is gone
-
-    def receive(self, time_limit: float) -> Message | str:
-        """The next message, or in words why none came."""
-        if not self.receiver.poll(time_limit):
-            return f"did not finish within {time_limit:g} s, so it was stopped"
-        try:
-            message: Message = self.receiver.recv()
-        except EOFError:
-            self.process.join()
-            return f"ended the checking process (exit code {self.process.exitcode})"
-        return message
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.join()
-        self.receiver.close()
-
-
-def _observe_all(
-    path: str, cases: tuple[Case, ...], time_limit: float
-) -> tuple[tuple[FunctionName, ...], dict[str, Observed]]:
-    observed: dict[str, Observed] = {}
-    remaining = cases
-    defined: tuple[FunctionName, ...] | None = None
-    while defined is None or remaining:
-        child = _Child(path, remaining)
-        try:
-            loaded = child.receive(time_limit)
-            if isinstance(loaded, str):
-                raise CheckError(
-                    f"Importing {path} {loaded}. Does the file run a loop, wait for input or "
-                    "exit at the top level? Put such code under `if __name__ == '__main__':`."
-                )
-            if isinstance(loaded, LoadFailed):
-                raise CheckError(loaded.message)
-            assert isinstance(loaded, Loaded)
-            defined = loaded.defined
-            remaining = _attempted(remaining, defined)
-            while remaining:
-                case, remaining = remaining[0], remaining[1:]
-                message = child.receive(time_limit)
-                if isinstance(message, str):
-                    observed[case.name] = Observed(case.name, None, f"Your helper {message}")
-                    break  # this child is stuck or gone: a fresh one runs the rest
-                assert isinstance(message, Observed)  # the child sends one per case, in order
-                observed[case.name] = message
-        finally:
-            child.stop()
-    return defined, observed
+    return {case.name: observe(case.scenario, langchain_llms) for case in cases}
 
 
 def check(
@@ -316,106 +150,192 @@ def check(
     step: int | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
     cases: tuple[Case, ...] | None = None,
+    *,
+    on_progress: Progress | None = None,
+    memory_headroom: int | None = None,
 ) -> Report:
     """Run the applicable behaviour cases against the helpers defined in a file.
+
+    The file is imported and run in child processes (see `checker_child`); a
+    helper stopped for time or memory has its later cases reported at once.
 
     Args:
         path: The learner's Python file.
         step: Only this exercise step's cases (see `STEPS`); all when `None`.
         time_limit: Seconds one case (and importing the file) may take.
         cases: Exactly these cases instead (`step` is then only a label).
+        on_progress: Called once the file is loaded, then as each row is made.
+        memory_headroom: Bytes the child may allocate beyond what it starts with;
+            `checker_child.DEFAULT_MEMORY_HEADROOM` (1 GiB) when `None`.
 
     Returns:
         The report: a row per case, compared with langchain-core.
 
     Raises:
-        CheckError: The file is missing, cannot be imported, or defines none of
-            the four helpers.
+        CheckError: The file is missing, cannot be imported, defines none of
+            the four helpers, or defines one of the wrong kind.
     """
-    if not Path(path).is_file():
-        raise CheckError(
-            f"There is no file at {path}. Give the path of the Python file that defines "
-            "your helpers, for example tutorials/exercises/my_cache_helpers.py."
-        )
+    # Imported here, not above: `check_module` and the report model must import where
+    # there are no child processes (Pyodide), and only `check` needs them.
+    from llm_cache_reference import checker_child  # noqa: PLC0415
+
+    _refuse_path(path)
+    headroom = checker_child.DEFAULT_MEMORY_HEADROOM if memory_headroom is None else memory_headroom
     chosen = cases_for(step) if cases is None else cases
-    defined, observed = _observe_all(path, chosen, time_limit)
-    if not defined:
-        raise CheckError(
-            f"{path} defines none of {', '.join(FUNCTIONS)}, so there is nothing to check. "
-            "The checker looks for functions with exactly these names at the top level."
-        )
-    rows = []
-    for case in chosen:
-        expected = observe(case.scenario, langchain_llms)
-        seen = observed.get(case.name)
+    expected = expected_outcomes(chosen)  # before any child exists: see the module's docstring
+    with checker_child.FileRun(path, chosen, time_limit, headroom) as run:
+        loaded = run.loaded
+        _refuse_helpers(path, loaded.defined, loaded.problems)
+        start = Report(path, step, chosen, (), loaded.output, loaded.output_cut)
+        return _report(start, expected, loaded.defined, run.observations(), on_progress)
+
+
+def check_module(
+    module: object,
+    *,
+    step: int | None = None,
+    label: str = "your module",
+    cases: tuple[Case, ...] | None = None,
+    expected: Mapping[str, Outcome] | None = None,
+    on_progress: Progress | None = None,
+) -> Report:
+    """Run the applicable behaviour cases against a module that is already imported.
+
+    This is `check` without child processes, for where there are none (the
+    in-browser checker runs in Pyodide): the same wrong-kind refusals, the same
+    rows, the same `Report`, which `checker_text.render` lays out as for a file.
+    Importing this module, `checker_candidate` and `checker_text` starts and
+    needs no process machinery (`checker_child` is imported by `check` alone).
+    What it cannot do in-process is stop a helper that never returns, cap its
+    memory, or keep the learner's module from reaching langchain-core's
+    outcomes. For the last, compute `expected_outcomes(cases_for(step))` before
+    importing the learner's code and pass it as `expected`.
+
+    Args:
+        module: Anything with some of the four helpers as attributes.
+        step: Only this exercise step's cases; all when `None`.
+        label: What the report calls the module (where `check` names the file).
+        cases: Exactly these cases instead (`step` is then only a label).
+        expected: langchain-core's outcomes by case name, from
+            `expected_outcomes`; computed now when `None`.
+        on_progress: Called once at the start, then as each row is made.
+
+    Returns:
+        The report: a row per case, compared with langchain-core.
+
+    Raises:
+        CheckError: The module defines none of the four helpers, or one of the
+            wrong kind.
+    """
+    chosen = cases_for(step) if cases is None else cases
+    defined = defined_helpers(module)
+    _refuse_helpers(label, defined, kind_problems(module))
+    outcomes = expected_outcomes(chosen) if expected is None else expected
+    attempted = (observe_candidate(c, module) for c in chosen if c.scenario.function in defined)
+    return _report(Report(label, step, chosen), outcomes, defined, attempted, on_progress)
+
+
+def _report(
+    report: Report,
+    expected: Mapping[str, Outcome],
+    defined: Sequence[FunctionName],
+    observations: Iterator[Observed],
+    on_progress: Progress | None,
+) -> Report:
+    if on_progress is not None:
+        on_progress(report)
+    for case in report.cases:
+        seen = next(observations) if case.scenario.function in defined else None
         status: Status
         if seen is None:
             status = "not attempted"
         elif seen.outcome is None:
             status = "ERROR"
         else:
-            status = "pass" if seen.outcome == expected else "FAIL"
-        rows.append(Row(case, status, expected, seen))
-    return Report(path, step, tuple(rows))
+            status = "pass" if seen.outcome == expected[case.name] else "FAIL"
+        report = replace(report, rows=(*report.rows, Row(case, status, expected[case.name], seen)))
+        if on_progress is not None:
+            on_progress(report)
+    return report
 
 
-def render(report: Report) -> str:
-    """Lay a report out as a table, with the details of every row that did not pass."""
-    scope = f"step {report.step} ({STEPS[report.step]})" if report.step else "every step"
-    width = max(len(row.case.name) for row in report.rows)
-    lines = [
-        f"Checking {report.path} against langchain-core, {scope}.",
-        "",
-        f"step  {'case':<{width}}  result",
-    ]
-    for row in report.rows:
-        lines.append(f"{row.case.step:<4}  {row.case.name:<{width}}  {row.status}")
-        lines.extend(f"      {line}".rstrip() for line in _details(row))
-    counts = ", ".join(
-        f"{report.count(status)} {status.lower()}"
-        for status in ("pass", "FAIL", "ERROR", "not attempted")
-        if report.count(status) or status == "pass"
+def _refuse_path(path: str) -> None:
+    given = Path(path)
+    if given.is_file():
+        return
+    if given.is_dir():
+        raise CheckError(
+            f"{path} is a directory, not a file. Give the path of the Python file in it "
+            f"that defines your helpers{_for_example()}."
+        )
+    here = Path.cwd()
+    suggestion = _found_elsewhere(given, here)
+    hint = (
+        f" From here it is {suggestion}."
+        if suggestion
+        else f" Give the path, from this folder, of the Python file that defines your helpers"
+        f"{_for_example()}."
     )
-    absent = {row.case.scenario.function for row in report.rows if row.observed is None}
-    missing = [name for name in FUNCTIONS if name in absent]
-    if missing:
-        counts += f" (no {', no '.join(missing)} in the file)"
-    verdict = "all agree with langchain-core" if report.exit_status == 0 else "not there yet"
-    if report.count("FAIL"):
-        lines += ["", *_LEGEND]
-    lines += ["", f"{len(report.rows)} cases: {counts}; {verdict}."]
-    return "\n".join(lines)
+    raise CheckError(f"There is no file at {path}, looking from {here}.{hint}")
 
 
-def _details(row: Row) -> list[str]:
-    if row.observed is None or row.status == "pass":
-        return []
-    expected = _fields(row.expected)
-    if row.observed.outcome is None:
-        actual = [[str(row.observed.problem)]]
-        in_words = []
-    else:
-        actual = _fields(row.observed.outcome)
-        differing = row.expected.differing(row.observed.outcome)
-        in_words = [f"differs in: {', '.join(FIELD_LABELS[name] for name in differing)}"]
-    # Field beside field, so that a longer list of calls on one side shifts nothing.
-    pairs: list[tuple[str, str]] = [("langchain-core did", "yours did")]
-    empty: list[str] = []
-    for left_field, right_field in zip_longest(expected, actual, fillvalue=empty):
-        pairs += zip_longest(left_field, right_field, fillvalue="")
-    width = max(len(left) for left, _ in pairs)
-    return [
-        row.case.title,
-        *(f"| {left:<{width}} | {right}".rstrip() for left, right in pairs),
-        *in_words,
-        *(
-            f"Python warned ({row.observed.warnings.count(text)}x): {text}"
-            for text in dict.fromkeys(row.observed.warnings)
-        ),
-        f"why it matters: {row.case.shows}",
-    ]
+def _found_elsewhere(given: Path, here: Path) -> str | None:
+    """The path, from here, of a file that `given` may have meant; `None` if none exists.
+
+    Tried: `given` from the project's root (a path copied from the docs, run in
+    another folder), then `given` less its first folders (run from inside them).
+    """
+    if given.is_absolute():
+        return None
+    tries = [_ROOT / given] + [here.joinpath(*given.parts[i:]) for i in range(1, len(given.parts))]
+    for candidate in tries:
+        if candidate.is_file():  # so never `given` itself, which is not a file from here
+            return os.path.relpath(candidate, here)
+    return None
 
 
-def _fields(outcome: Outcome) -> list[list[str]]:
-    """The outcome's rendered lines, one list per field."""
-    return [list(field_lines(label, lines)) for label, lines in outcome.display()]
+def _for_example() -> str:
+    if not _EXAMPLE.is_file():
+        return ""
+    # Never the path that just failed: that one is not a file, and this one is.
+    return f", for example {os.path.relpath(_EXAMPLE, Path.cwd())}"
+
+
+def _refuse_helpers(
+    label: str, defined: Sequence[FunctionName], problems: Sequence[KindProblem]
+) -> None:
+    if not defined:
+        raise CheckError(
+            f"{label} defines none of {', '.join(FUNCTIONS)}, so there is nothing to check. "
+            "The checker looks for functions with exactly these names at the top level."
+        )
+    if problems:
+        raise CheckError("\n\n".join(_kind_paragraph(problem) for problem in problems))
+
+
+def _kind_paragraph(problem: KindProblem) -> str:
+    name = problem.function
+    is_async = name.startswith("a")
+    define = f"`{'async def' if is_async else 'def'} {name}({', '.join(parameters_of(name))}):`"
+    plain = "a coroutine function (`async def`, no `yield`)" if is_async else "a plain function"
+    paragraphs: dict[str, str] = {
+        "not a function": f"{name} is a {problem.found}, not a function. Define it with {define}.",
+        "langchain-core's own": f"{name} is langchain-core's own helper (from "
+        f"{problem.found or 'langchain_core'}), so checking it would compare langchain-core "
+        f"with itself. Write your own {name} in the file: {define}.",
+        "async generator": f"{name} is an async generator: it has `yield` in an `async def`, "
+        f"so calling it runs none of its body. langchain-core's {name} is {plain}: "
+        "return the result instead of yielding it.",
+        "generator": f"{name} is a generator function: it contains `yield`, so calling it "
+        f"runs none of its body. langchain-core's {name} is {plain}: return the result "
+        "instead of yielding it.",
+        "sync, should be async": f"{name} is a plain function, but langchain-core's is a "
+        f"coroutine function: define it with {define}, and await the cache's async "
+        "methods in it.",
+        "async, should be sync": f"{name} is defined with `async def`, but langchain-core's "
+        f"is a plain function: define it with {define}.",
+        "parameters": f"{name} takes ({problem.found}), but langchain-core's takes "
+        f"({', '.join(parameters_of(name))}). Use the same names in the same order: "
+        "callers may pass any of them by name.",
+    }
+    return paragraphs[problem.kind]
