@@ -60,9 +60,12 @@ mutation: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks.concurrent_writeback $(BENCHMARK_ARGS)
 
-## history: run the cases against every langchain-core release, each installed on its own
-## (needs the package index; about 10-20 minutes on 2 cores; resumes if interrupted), then
-## write history/results.json and docs/explanation/version-history.md from the results.
+## history: read every langchain-core release's wheel (pre-releases too; cached outside git
+## in ~/.cache/llm-cache-reference/wheels) and compare the helpers' source release to release;
+## run the cases against every release, each installed on its own (needs the package index;
+## about 30-45 minutes on 2 shared cores; resumes if interrupted); write history/results.json;
+## fail, with a diff, on any change not attributed in history/attributions.py; then write
+## docs/explanation/version-history.md.
 history: $(STAMP)
 	$(BIN)/python -m history
 

@@ -1,87 +1,376 @@
 """Render `docs/explanation/version-history.md` from `history/results.json`.
 
-Everything measured on the page comes from the data file; the words that
-explain each change come from `notes.NOTES`. `render` is a pure function of the
-data, so the test suite can check that the committed page is the rendered one.
+Everything measured comes from the data file; the words for each change come
+from `attributions.ATTRIBUTIONS`. `render` is a pure function of the data and
+of today's case names, so the test suite can check that the committed page is
+the rendered one. The page leads with one table a learner can read in a
+minute; each change's evidence is folded (`???`, pymdownx.details) below it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from history.notes import NOTES, Note
+from history.attributions import ATTRIBUTIONS, Behaviour, NoChange
+from history.attributions import behaviour_pairs as _behaviour_pairs
 from llm_cache_reference import harness
 
 Data = dict[str, Any]
-Change = dict[str, Any]
+Pair = tuple[str, str]
 
-STRUCTURAL = frozenset({"added", "removed", "module", "async", "parameters"})
-"""Signature aspects that make a change of their own (annotations alone do not)."""
-
-SURROUNDINGS = {
-    "base_cache_methods": "methods of `BaseCache`",
-    "llm_cache_field": "the LLM's `cache` field accepts",
+FIELD_WORDS = {
+    "returned": "the return value",
+    "raised": "the exception",
+    "existing_prompts": "`existing_prompts`",
+    "calls": "the cache calls",
+    "cached": "what the caches hold",
 }
+"""Each outcome field, in the words the page uses for it."""
 
 
 class MissingNote(LookupError):
-    """A change in the data has no note in `notes.NOTES`."""
+    """A change in the data has no `Behaviour` in `attributions.ATTRIBUTIONS`."""
 
 
-def _note(change: Change) -> Note:
-    key = (change["last_old"], change["first_new"])
-    if key not in NOTES:
-        cases = [c["case"] for c in [*change["cases"], *change["generate_only"]]]
-        helpers = [s["helper"] for s in change["signatures"]]
-        raise MissingNote(
-            f"no note for the change {key[0]} -> {key[1]} ({', '.join(cases + helpers)})"
-        )
-    return NOTES[key]
+def not_yet_run(data: Data, case_names: Sequence[str]) -> list[str]:
+    """Today's cases that the data has no results for (added since it was recorded)."""
+    recorded = {case["name"] for case in data["cases"]}
+    return [name for name in case_names if name not in recorded]
+
+
+def _behaviour(pair: Pair) -> Behaviour:
+    found = ATTRIBUTIONS.get(pair)
+    if not isinstance(found, Behaviour):
+        raise MissingNote(f"no Behaviour for the change {pair[0]} -> {pair[1]}")
+    return found
 
 
 def shown(result: dict[str, Any]) -> str:
     """A direct result as the page shows it: the outcome's lines, or why there is none."""
     if "outcome" in result:
         return harness.render(harness.display(result["outcome"]))
+    if "hangs" in result:
+        return f"hangs: no answer within {result['hangs']:g} s"
     if "not_available" in result:
-        return f"not available: {result['not_available']}"
+        return f"not comparable: {result['not_available']}"
     return f"the case could not run: {result['error']}"
 
 
-def change_in_words(old: dict[str, Any], new: dict[str, Any]) -> str:
-    """What a direct caller sees change, in a few words."""
-    if "outcome" not in old:
-        return "becomes available" if "outcome" in new else "still not available (new reason)"
-    if "outcome" not in new:
-        return "stops being available"
-    before, after = old["outcome"], new["outcome"]
-    changed = [name for name in harness.FIELD_LABELS if before[name] != after[name]]
-    return ", ".join(changed) + " differ"
+def in_words(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """What a direct caller sees change, in a few plain words."""
+    states = {"outcome": "answers", "hangs": "hangs", "not_available": "not comparable"}
+    before = next((word for key, word in states.items() if key in old), "could not run")
+    after = next((word for key, word in states.items() if key in new), "could not run")
+    if before != "answers" or after != "answers":
+        if before == "not comparable" and after == "answers":
+            return "can be compared from here on"
+        return f"{before} → {after}"
+    differ = [
+        words for name, words in FIELD_WORDS.items() if old["outcome"][name] != new["outcome"][name]
+    ]
+    return ", ".join(differ) + " change"
 
 
 def replay_shown(replay: dict[str, Any]) -> str:
-    """A replay through `generate` as lines of text, with the helper calls it made."""
+    """A replay through `generate` as lines of text."""
     if "not_expressible" in replay:
         return f"no counterpart through generate: {replay['not_expressible']}"
+    if "hangs" in replay:
+        return f"hangs: no answer within {replay['hangs']:g} s"
     if "error" in replay:
         return f"the replay could not run: {replay['error']}"
     if replay["raised"] is not None:
         lines = [f"raised:           {replay['raised']}"]
     else:
-        lines = [
-            f"generated:        {replay['generated']}",
-            f"llm_output:       {replay['llm_output']}",
-        ]
-    lines += _aligned("calls:", replay["calls"])
+        lines = [f"generated:        {replay['generated']}"]
+    calls = replay["calls"] or ["(none)"]
+    lines += [f"calls:            {calls[0]}", *(f"{'':18}{call}" for call in calls[1:])]
     lines.append(f"cache contents:   {replay['cached']}")
-    lines += _aligned("helpers called:", replay["helpers"])
     return "\n".join(lines)
 
 
-def _aligned(label: str, items: list[str]) -> list[str]:
-    items = items or ["(none)"]
-    return [f"{label:<18}{items[0]}", *(f"{'':<18}{item}" for item in items[1:])]
+def _visible(replay: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in replay.items() if key != "helpers"}
+
+
+def _table(headers: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
+    yield "| " + " | ".join(headers) + " |"
+    yield "|" + " --- |" * len(headers)
+    for row in rows:
+        yield "| " + " | ".join(row) + " |"
+    yield ""
+
+
+def _anchor(pair: Pair) -> str:
+    return "change-" + pair[1].replace(".", "-")
+
+
+def _pre(version: str, data: Data) -> str:
+    row = next(r for r in data["releases"] if r["version"] == version)
+    return version if row["final"] else f"{version} (pre)"
+
+
+class Change:
+    """What the data says happened between two releases."""
+
+    def __init__(self, pair: Pair, data: Data) -> None:
+        self.pair = pair
+        self.direct: list[dict[str, Any]] = next(
+            (b["cases"] for b in data["boundaries"] if _key(b) == pair), []
+        )
+        self.generate_only: list[dict[str, Any]] = next(
+            (g["cases"] for g in data["generate_only_changes"] if _key(g) == pair), []
+        )
+        replays = data["replays"]
+        self.seen_by_generate = any(
+            case.get("seen_through_generate", True)
+            and _visible(replays[case["case"]][case["replay_old"]])
+            != _visible(replays[case["case"]][case["replay_new"]])
+            for case in [*self.direct, *self.generate_only]
+        )
+        results = data["results"]
+        self.seen_directly = any(
+            not (
+                "not_available" in results[c["case"]][c["old"]]
+                and "not_available" in results[c["case"]][c["new"]]
+            )
+            for c in self.direct
+        )
+
+    @property
+    def who(self) -> str:
+        """Who can see the change, in words."""
+        if self.seen_directly and self.seen_by_generate:
+            return "direct callers, generate users"
+        if self.seen_directly:
+            return "direct callers"
+        if self.seen_by_generate:
+            return "generate users"
+        return "nobody"
+
+
+def _key(item: dict[str, Any]) -> Pair:
+    return (item["last_old"], item["first_new"])
+
+
+def changes(data: Data) -> list[Change]:
+    """Every pair of releases where a case's outcome changes, oldest first."""
+    order = [row["version"] for row in data["releases"]]
+    pairs = sorted(_behaviour_pairs(data), key=lambda pair: order.index(pair[1]))
+    return [Change(pair, data) for pair in pairs]
+
+
+def render(data: Data, case_names: Sequence[str]) -> str:
+    """The whole page, as Markdown."""
+    return "\n".join(_page(data, case_names)) + "\n"
+
+
+def _page(data: Data, case_names: Sequence[str]) -> Iterator[str]:
+    rows = data["releases"]
+    ran = [row for row in rows if row["status"] == "ran"]
+    finals = sum(row["final"] for row in rows)
+    yield "# Version history of the helpers"
+    yield ""
+    yield "<!-- Generated from history/results.json by `make history`. Do not edit. -->"
+    yield ""
+    yield (
+        "A tutorial written against an older langchain-core shows that release's behaviour."
+        " This page says what changed in the cache helpers, in which release, and who can"
+        f" notice. It covers all {len(rows)} releases, {rows[0]['version']} to"
+        f" {rows[-1]['version']} ({finals} final releases and {len(rows) - finals}"
+        f" pre-releases): every case was run on each of the {len(ran)} that install here, and"
+        " the source of the helpers, and of what they call, was compared release to release."
+    )
+    yield ""
+    yield from _summary(data)
+    yield from _words()
+    yield from _details(data)
+    yield from _invisible(data)
+    yield from _signatures(data)
+    yield from _missing(data, case_names)
+    yield from _method(data)
+
+
+def _words() -> Iterator[str]:
+    yield "## Words used here"
+    yield ""
+    for term, meaning in (
+        (
+            "Direct callers",
+            "code that calls `update_cache`, `get_prompts` or their async"
+            " twins itself, as the tutorials do.",
+        ),
+        (
+            "Generate users",
+            "code that calls `llm.generate(...)` or `await"
+            " llm.agenerate(...)`, which call the helpers for it. Most code does this.",
+        ),
+        (
+            "A case",
+            "one call to one helper, described in the"
+            " [behaviour matrix](../reference/behaviour-matrix.md), with what it should do.",
+        ),
+        (
+            "Last before, first with",
+            "the two neighbouring releases a change falls between:"
+            " the last one that behaves the old way and the first that behaves the new way.",
+        ),
+        (
+            "Not comparable",
+            "the release cannot make the case's call at all: the helper does"
+            " not exist yet, or has no `cache` parameter, so there is nothing to compare.",
+        ),
+        ("Hangs", "the call had not returned after the time limit, and never would."),
+        (
+            "Pre-release",
+            "an alpha, beta, release candidate or development release"
+            " (`1.0.0a7`, `0.3.0.dev5`); they sort by version number, not by date.",
+        ),
+    ):
+        yield f"- **{term}**: {meaning}"
+    yield ""
+
+
+def _summary(data: Data) -> Iterator[str]:
+    yield "## What changed, release by release"
+    yield ""
+    rows = []
+    for change in changes(data):
+        note = _behaviour(change.pair)
+        old, new = change.pair
+        link = f"[{_pre(new, data)}](#{_anchor(change.pair)})"
+        rows.append([f"{_pre(old, data)} → {link}", note.summary, change.who])
+    yield from _table(["last before → first with", "what changed", "who can see it"], rows)
+    quiet = [c for c in data["source_changes"] if _key(c) not in _behaviour_pairs(data)]
+    yield (
+        f"{len(data['source_changes'])} pairs of neighbouring releases differ in the source"
+        f" the helpers depend on; in {len(quiet)} of them nobody can see the difference"
+        " (see [Source changes nobody can see](#source-changes-nobody-can-see))."
+    )
+    yield ""
+
+
+def _details(data: Data) -> Iterator[str]:
+    yield "## Each change in detail"
+    yield ""
+    yield "Open a change to see every case it affects, and one of them before and after."
+    yield ""
+    for change in changes(data):
+        note = _behaviour(change.pair)
+        old, new = change.pair
+        yield f'<a id="{_anchor(change.pair)}"></a>'
+        yield ""
+        yield f'??? note "{old} → {new}: {note.title}"'
+        yield ""
+        for text in _change_body(change, note, data):
+            for line in text.split("\n"):
+                yield f"    {line}" if line else ""
+        yield ""
+
+
+def _change_body(change: Change, note: Behaviour, data: Data) -> Iterator[str]:
+    yield note.why
+    yield ""
+    if note.links:
+        yield "Upstream: " + ", ".join(f"[{label}]({url})" for label, url in note.links) + "."
+        yield ""
+    source = next((c for c in data["source_changes"] if _key(c) == change.pair), None)
+    if source is None:
+        yield "Nothing in the source the comparison reads changed here."
+    else:
+        units = ", ".join(sorted({_unit_words(u) for u in source["units"]}))
+        yield f"The source that changed here: {units}."
+    yield ""
+    results = data["results"]
+    rows: list[list[str]] = []
+    both_unavailable = 0
+    example: tuple[int, str, str, str] | None = None
+    for case in change.direct:
+        before, after = results[case["case"]][case["old"]], results[case["case"]][case["new"]]
+        if "not_available" in before and "not_available" in after:
+            both_unavailable += 1
+            continue
+        seen = case["seen_through_generate"]
+        rows.append([f"`{case['case']}`", in_words(before, after), "changes" if seen else "same"])
+        # The example: a case that answers on both sides if there is one.
+        rank = ("not_available" not in before) + ("not_available" not in after)
+        if example is None or rank > example[0]:
+            example = (rank, case["case"], shown(before), shown(after))
+    for case in change.generate_only:
+        rows.append([f"`{case['case']}`", "same", "changes"])
+    if rows:
+        yield from _table(["case", "called directly", "through `generate`"], rows)
+    if both_unavailable:
+        yield (
+            f"{both_unavailable} more cases are not comparable on either release; only the"
+            " reason changes."
+        )
+        yield ""
+    confirmed = next((b["confirmed"] for b in data["boundaries"] if _key(b) == change.pair), None)
+    if confirmed is not None:
+        word = "the same results again" if confirmed else "DIFFERENT results: not confirmed"
+        yield f"Both releases were installed and run a second time: {word}."
+        yield ""
+    yield from _example(change, example, data)
+
+
+def _example(
+    change: Change, example: tuple[int, str, str, str] | None, data: Data
+) -> Iterator[str]:
+    """One case before and after: called directly if any changed so, else through generate."""
+    old, new = change.pair
+    replays = data["replays"]
+    if example is not None:
+        _, name, before, after = example
+        yield f"`{name}`, called directly, in {old}:"
+        yield ""
+        yield f"```text\n{before}\n```"
+        yield ""
+        yield f"and in {new}:"
+        yield ""
+        yield f"```text\n{after}\n```"
+        yield ""
+    elif change.generate_only or change.direct:
+        case = (change.generate_only or change.direct)[0]
+        pair = [replays[case["case"]][case[k]] for k in ("replay_old", "replay_new")]
+        yield f"`{case['case']}` through `generate`, in {old}:"
+        yield ""
+        yield f"```text\n{replay_shown(pair[0])}\n```"
+        yield ""
+        yield f"and in {new}:"
+        yield ""
+        yield f"```text\n{replay_shown(pair[1])}\n```"
+        yield ""
+
+
+def _unit_words(unit: str) -> str:
+    path, _, name = unit.partition(":")
+    module = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+    return f"`{name}` ({module.removeprefix('langchain_core.')})"
+
+
+def _invisible(data: Data) -> Iterator[str]:
+    yield "## Source changes nobody can see"
+    yield ""
+    behaviour = _behaviour_pairs(data)
+    quiet = [c for c in data["source_changes"] if _key(c) not in behaviour]
+    yield (
+        f"In these {len(quiet)} pairs of releases the source changed but no case's outcome"
+        " did; each is checked by hand, and the reason is one a reader can check against the"
+        " source."
+    )
+    yield ""
+    yield '??? info "The list"'
+    yield ""
+    rows = []
+    for change in quiet:
+        found = ATTRIBUTIONS.get(_key(change))
+        reason = found.reason if isinstance(found, NoChange) else "(not attributed)"
+        units = ", ".join(sorted({_unit_words(u) for u in change["units"]}))
+        rows.append([f"{change['last_old']} → {change['first_new']}", units, reason])
+    for line in _table(["releases", "what changed", "why nobody can see it"], rows):
+        yield f"    {line}" if line else ""
 
 
 def signature_text(signature: dict[str, Any] | None, name: str) -> str:
@@ -95,364 +384,116 @@ def signature_text(signature: dict[str, Any] | None, name: str) -> str:
         default = f"={parameter['default']}" if "default" in parameter else ""
         parts.append(parameter["name"] + default)
     prefix = "async " if signature["async"] else ""
-    return f"{prefix}{signature['module']}.{name}({', '.join(parts)})"
+    module = signature["module"].removeprefix("langchain_core.")
+    return f"{prefix}{module}.{name}({', '.join(parts)})"
 
 
-def changes(data: Data) -> list[Change]:
-    """Every change, oldest first, one per pair of neighbouring releases.
-
-    A change gathers what happened between the same two releases: the cases
-    whose direct result changed (found by bisection), the cases that changed
-    only through `generate`, and the structural signature changes.
-    """
-    order = [row["version"] for row in data["releases"]]
-    merged: dict[tuple[str, str], Change] = {}
-
-    def entry(item: dict[str, Any]) -> Change:
-        key = (item["last_old"], item["first_new"])
-        blank: Change = {"cases": [], "generate_only": [], "signatures": [], "skipped": []}
-        return merged.setdefault(key, {**blank, "last_old": key[0], "first_new": key[1]})
-
-    for boundary in data["boundaries"]:
-        entry(boundary).update(boundary)
-    for change in data["generate_only_changes"]:
-        entry(change)["generate_only"] = change["cases"]
-    for signature in data["signature_changes"]:
-        if STRUCTURAL & set(signature["changed"]):
-            entry(signature)["signatures"].append(signature)
-    return sorted(merged.values(), key=lambda change: order.index(change["first_new"]))
-
-
-def render(data: Data) -> str:
-    """The whole page, as Markdown."""
-    return "\n".join(_page(data)) + "\n"
-
-
-def _page(data: Data) -> Iterator[str]:
-    releases = data["releases"]
-    ran = [row for row in releases if row["status"] == "ran"]
-    yield "# Version history of the helpers"
-    yield ""
-    yield "<!-- Generated from history/results.json by `make history`. Do not edit. -->"
-    yield ""
-    yield (
-        f"Every behaviour case was run against each of the {len(releases)} final releases"
-        f" of langchain-core, {releases[0]['version']} to {releases[-1]['version']}, each"
-        f" installed on its own in a throwaway environment; {len(ran)} of them installed and"
-        " ran. A tutorial written against an older release shows that release's behaviour:"
-        " this page says what changed, in which release, what a direct caller of the"
-        " helpers sees, and whether a user of `llm.generate` or `llm.agenerate` can see it"
-        " at all."
-    )
-    yield ""
-    yield from _timeline(data)
-    yield from _at_a_glance(data)
-    yield from _details(data)
-    yield from _signatures(data)
-    yield from _surroundings(data)
-    yield from _method(data)
-
-
-def _timeline(data: Data) -> Iterator[str]:
-    yield "## Timeline"
-    yield ""
-    yield "```mermaid"
-    yield "timeline"
-    yield "    title The cache helpers, release by release"
-    yield f"    {data['releases'][0]['version']} : first release"
-    for change in changes(data):
-        yield f"    {change['first_new']} : {_note(change).title}"
-    yield "```"
-    yield ""
-
-
-def _table(headers: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
-    """A Markdown table, followed by a blank line."""
-    yield "| " + " | ".join(headers) + " |"
-    yield "|" + " --- |" * len(headers)
-    for row in rows:
-        yield "| " + " | ".join(row) + " |"
-    yield ""
-
-
-def _pair(item: dict[str, Any]) -> str:
-    return f"{item['last_old']} → {item['first_new']}"
-
-
-def _anchor(change: Change) -> str:
-    version: str = change["first_new"]
-    return "change-" + version.replace(".", "-")
-
-
-def _visible_count(change: Change, data: Data) -> str:
-    counted = [
-        c
-        for c in change["cases"]
-        if "not_expressible" not in data["replays"][c["case"]][c["replay_new"]]
-    ]
-    seen = sum(c["seen_through_generate"] for c in counted) + len(change["generate_only"])
-    total = len(counted) + len(change["generate_only"])
-    return f"{seen} of {total}" if total else "—"
-
-
-def _at_a_glance(data: Data) -> Iterator[str]:
-    yield "## Changes at a glance"
-    yield ""
-    yield (
-        "Each row is a pair of neighbouring releases: the last with the old behaviour and"
-        " the first with the new. *Cases* counts the behaviour cases whose direct result"
-        " changed; *visible* counts the cases in which a `generate` user sees a difference"
-        " (what `generate` returns or raises, the model and cache calls, or what the cache"
-        " holds), out of those that can be replayed through `generate` at all."
-    )
-    yield ""
-    headers = ["last old → first new", "change", "a direct caller sees"]
-    headers += ["a `generate` user sees", "cases", "visible"]
-    yield from _table(
-        headers,
-        (
-            [
-                _pair(change),
-                f"[{_note(change).title}](#{_anchor(change)})",
-                _note(change).direct,
-                _note(change).through_generate,
-                str(len(change["cases"]) or "—"),
-                _visible_count(change, data),
-            ]
-            for change in changes(data)
-        ),
-    )
-
-
-def _details(data: Data) -> Iterator[str]:
-    yield "## Each change"
-    yield ""
-    yield (
-        "Each change lists every case it affects: what a direct call shows, and whether the"
-        " same case replayed through `generate` shows a difference. Cases whose direct"
-        " result changed from one behaviour to another are shown in full; of the cases"
-        " that only become available, or change only through `generate`, the first is"
-        " shown as an example."
-    )
-    yield ""
-    for change in changes(data):
-        note = _note(change)
-        last_old, first_new = change["last_old"], change["first_new"]
-        yield f"### {_pair(change)}: {note.title} {{#{_anchor(change)}}}"
-        yield ""
-        yield note.why
-        yield ""
-        if note.links:
-            yield "Upstream: " + ", ".join(f"[{label}]({url})" for label, url in note.links) + "."
-            yield ""
-        if change["cases"]:
-            confirmed = "confirmed" if change["confirmed"] else "NOT reproduced"
-            yield (
-                f"Bisection put the change between {last_old} and {first_new}; both releases"
-                f" were installed and run again: {confirmed}."
-            )
-            if change["skipped"]:
-                skipped = ", ".join(change["skipped"])
-                yield f"Releases between them that could not be run: {skipped}."
-            yield ""
-        for signature in change["signatures"]:
-            yield from _signature_lines(signature, data)
-        if change["signatures"]:
-            yield ""
-        if change["cases"] or change["generate_only"]:
-            yield from _case_table(change, data)
-            yield from _examples(change, data)
-
-
-def _signature_lines(signature: dict[str, Any], data: Data) -> Iterator[str]:
-    helper = signature["helper"]
-    values = data["signatures"][helper]
-    old = None if signature["old"] is None else values[signature["old"]]
-    new = None if signature["new"] is None else values[signature["new"]]
-    yield (f"- `{helper}`: `{signature_text(old, helper)}` → `{signature_text(new, helper)}`")
-
-
-def _verdict(data: Data, case: dict[str, Any]) -> str:
-    replays = data["replays"][case["case"]]
-    old, new = replays[case["replay_old"]], replays[case["replay_new"]]
-    if "not_expressible" in new:
-        return "no counterpart"
-    if case.get("seen_through_generate", True):
-        return "**visible**"
-    if old == new:
-        return "no difference"
-    return "not visible: only the helpers' own results differ"
-
-
-def _case_table(change: Change, data: Data) -> Iterator[str]:
-    rows = []
-    for case in change["cases"]:
-        results = data["results"][case["case"]]
-        words = change_in_words(results[case["old"]], results[case["new"]])
-        rows.append([f"`{case['case']}`", words, _verdict(data, case)])
-    for case in change["generate_only"]:
-        rows.append([f"`{case['case']}`", "no change", _verdict(data, case)])
-    yield from _table(["case", "called directly", "through `generate`"], rows)
-
-
-def _examples(change: Change, data: Data) -> Iterator[str]:
-    groups: dict[tuple[str, ...], list[str]] = {}
-    example_shown = False
-    for case in change["cases"]:
-        results, replays = data["results"][case["case"]], data["replays"][case["case"]]
-        old, new = results[case["old"]], results[case["new"]]
-        key = (
-            shown(old),
-            shown(new),
-            replay_shown(replays[case["replay_old"]]),
-            replay_shown(replays[case["replay_new"]]),
-            _verdict(data, case),
-        )
-        if "outcome" in old and "outcome" in new:
-            groups.setdefault(key, []).append(case["case"])
-        elif "outcome" in new and not example_shown:
-            example_shown = True
-            groups[key] = [case["case"]]
-    for (old, new, replay_old, replay_new, verdict), names in groups.items():
-        block = _case_block(change, (old, new), (replay_old, replay_new), verdict)
-        yield from _admonition(", ".join(names), block)
-    for case in change["generate_only"][:1]:
-        replays = data["replays"][case["case"]]
-        pair = (
-            replay_shown(replays[case["replay_old"]]),
-            replay_shown(replays[case["replay_new"]]),
-        )
-        yield from _admonition(case["case"], _before_after(change, "Through `generate`", pair))
-
-
-def _admonition(title: str, lines: Iterable[str]) -> Iterator[str]:
-    yield f'??? example "{title}"'
-    yield ""
-    for text in lines:
-        for line in text.split("\n"):
-            yield f"    {line}" if line else ""
-    yield ""
-
-
-def _before_after(change: Change, label: str, pair: tuple[str, str]) -> Iterator[str]:
-    for version, text in zip((change["last_old"], change["first_new"]), pair, strict=True):
-        yield f"{label}, {version}:"
-        yield ""
-        yield f"```text\n{text}\n```"
-        yield ""
-
-
-def _case_block(
-    change: Change, direct: tuple[str, str], replay: tuple[str, str], verdict: str
-) -> Iterator[str]:
-    yield from _before_after(change, "Called directly", direct)
-    if replay[0] == replay[1]:
-        yield f"Through `generate`, {change['last_old']} and {change['first_new']} alike:"
-        yield ""
-        yield f"```text\n{replay[1]}\n```"
-        return
-    if verdict == "**visible**":
-        yield "Through `generate` the change is visible."
-    else:
-        yield (
-            "Through `generate` the change is not visible: what `generate` returned, the"
-            " calls and the cache are the same; only what the helpers returned inside it"
-            " differs."
-        )
-    yield ""
-    yield from _before_after(change, "Through `generate`", replay)
+def _structural(signature: dict[str, Any] | None) -> object:
+    if signature is None:
+        return None
+    shape = [(p["name"], p["kind"], p.get("default")) for p in signature["parameters"]]
+    return (signature["module"], signature["async"], shape)
 
 
 def _signatures(data: Data) -> Iterator[str]:
     yield "## Signatures"
     yield ""
     yield (
-        "Each helper's signature compared release by release: its parameters (names, order,"
-        " kinds, defaults), the module it is found in, and whether it is async."
-        " `_resolve_cache` is private."
+        "Where each helper lives and the parameters it takes (names, order, defaults),"
+        " release by release; changes to type hints alone are left out. `_resolve_cache`"
+        " is private."
     )
     yield ""
-    annotations_only, rows = [], []
+    yield '??? info "Every change of signature"'
+    yield ""
+    rows = []
     for change in data["signature_changes"]:
-        if not STRUCTURAL & set(change["changed"]):
-            annotations_only.append(change)
-            continue
-        helper = change["helper"]
-        values = data["signatures"][helper]
+        helper, values = change["helper"], data["signatures"][change["helper"]]
         old = None if change["old"] is None else values[change["old"]]
         new = None if change["new"] is None else values[change["new"]]
+        if _structural(old) == _structural(new):
+            continue
         rows.append(
             [
-                f"`{helper}`",
-                _pair(change),
-                ", ".join(change["changed"]),
+                f"{change['last_old']} → {change['first_new']}",
                 f"`{signature_text(old, helper)}`",
                 f"`{signature_text(new, helper)}`",
             ]
         )
-    yield from _table(["helper", "last old → first new", "what changed", "before", "after"], rows)
-    yield "Changes to the annotations alone (the type hints, not the parameters):"
-    yield ""
-    for change in annotations_only:
-        yield f"- `{change['helper']}`: {_pair(change)}"
-    yield ""
+    for line in _table(["releases", "before", "after"], rows):
+        yield f"    {line}" if line else ""
 
 
-def _surroundings(data: Data) -> Iterator[str]:
-    yield "## Around the helpers"
+def _missing(data: Data, case_names: Sequence[str]) -> Iterator[str]:
+    missing = not_yet_run(data, case_names)
+    yield "## Cases not yet run against old releases"
     yield ""
-    yield (
-        "Two facts outside the helpers explain some of the changes: which cache methods"
-        " `BaseCache` defines, and what kinds of value the LLM's `cache` field accepts."
-    )
+    if not missing:
+        yield "None: every case in today's table was run against every release above."
+    else:
+        yield (
+            "These cases were added to the table after the history was recorded; `make"
+            " history` runs them on every release:"
+        )
+        yield ""
+        yield from (f"- `{name}`" for name in missing)
     yield ""
-    rows = (
-        [
-            SURROUNDINGS[change["fact"]],
-            _pair(change),
-            *(change[side].replace(" | ", ", ") for side in ("old", "new")),
-        ]
-        for change in data["surroundings_changes"]
-    )
-    yield from _table(["fact", "last old → first new", "before", "after"], rows)
 
 
 def _method(data: Data) -> Iterator[str]:
+    rows = data["releases"]
+    ran = [row for row in rows if row["status"] == "ran"]
     yield "## How this was measured"
     yield ""
+    pythons = sorted({row["python"] for row in ran})
+    langchain = {row["environment"]["langchain_importable"] for row in ran}
     extras = ", ".join(f"`{name}`" for name in data["extra_requirements"])
     yield (
-        "`make history` (`python -m history`) lists langchain-core's final releases on the"
-        " package index and installs each with uv in a fresh environment, adding"
-        f" {extras}, which the 0.0.x releases import without declaring. There it runs every"
-        " case against that release's own helpers. Older helpers lack the async twins or the"
-        " `cache` argument: the adapter (`history/adapter.py`) runs a case only where its"
-        " meaning is clear (a `cache=None` case against a helper that always used the global"
-        " cache) and otherwise records why not. Each case is also replayed through"
-        " `llm.generate` or `llm.agenerate` with a scripted model, spying on the helpers"
-        " (`history/through_generate.py`). Every change was then found by bisection over the"
-        " ordered list of releases and confirmed by running both neighbours again."
+        "`make history` (`python -m history`) does it all. Each release is installed with uv"
+        f" in a fresh environment (Python {', '.join(pythons)}), with {extras} added because"
+        " the 0.0.x releases import them without declaring them. There every case is run"
+        " against that release's own helpers, and replayed through `llm.generate` or"
+        " `llm.agenerate` with a scripted model. Each case has a time limit of"
+        f" {data['time_limit']:g} s; a case that reaches it is recorded as *hangs*. Every"
+        " change was found by walking the releases in order, and confirmed by installing"
+        " and running both releases again."
     )
     yield ""
-    if data["missed_by_bisection"]:
-        yield "Changes the release-by-release walk found and bisection did not:"
-        yield ""
-        for miss in data["missed_by_bisection"]:
-            yield f"- `{miss['case']}`: {miss['last_old']} → {miss['first_new']}"
-    else:
-        yield (
-            "Walking every release in turn finds no change that bisection missed: no case"
-            " changed and later changed back."
-        )
+    assumed = "was not" if langchain == {False} else "was" if langchain == {True} else "varied: it"
+    yield (
+        f"The `langchain` package {assumed} installed in any run. Some cases depend on it:"
+        " old releases read the `langchain` package's global cache. The cases that show it"
+        " put a stand-in `langchain` module in place for the call only, so a release that"
+        " looks for `langchain` once, at import, does not see it."
+    )
     yield ""
-    for status, label in (
-        ("not installable", "Could not be installed here"),
-        ("probe failed", "Installed, but the probe failed"),
-    ):
-        rows = [row for row in data["releases"] if row["status"] == status]
-        if rows:
-            yield f"{label}:"
-            yield ""
-            for row in rows:
-                yield f"- {row['version']}: {' '.join(row['reason'].split())}"
-            yield ""
+    yield (
+        "The static comparison reads each release's wheel without installing it. It takes"
+        " the four helpers and `_resolve_cache`, `BaseCache`'s default async methods,"
+        " `get_llm_cache` and `set_llm_cache`, the lines of `BaseLLM.generate` and"
+        " `agenerate` that mention the cache, and the `cache` field of the models; then every"
+        " function of langchain-core those call by name (so `run_in_executor`) and every"
+        " module-level value they read. It compares them release to release with docstrings"
+        " and comments stripped, and once more with type annotations stripped too."
+        " `make history` fails if any change is not attributed in `history/attributions.py`,"
+        " either to the cases whose outcome changes there or to a reason nobody can see it."
+    )
+    yield ""
+    for row in rows:
+        if row["status"] == "ran":
+            continue
+        index = rows.index(row)
+        same = index > 0 and rows[index - 1]["source"] == row["source"]
+        verdict = (
+            f"its source, read from its wheel, is identical to {rows[index - 1]['version']}'s"
+            if same
+            else "its source, read from its wheel, differs from the release before's"
+        )
+        why = (
+            f"it needs `{row['needs']}`, which this machine's package index does not have"
+            if "needs" in row
+            else "uv could not install it (the data file keeps uv's message)"
+        )
+        tail = ", so its cases would be expected to behave the same" if same else ""
+        yield f"{row['version']} could not be installed here: {why}. {verdict.capitalize()}{tail}."
+        yield ""

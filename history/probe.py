@@ -18,9 +18,10 @@ import importlib.metadata
 import importlib.util
 import inspect
 import json
+import os
 import platform
-import re
 import sys
+import threading
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -30,8 +31,38 @@ from history import adapter, compat
 SIGNED_HELPERS = ("update_cache", "aupdate_cache", "get_prompts", "aget_prompts", "_resolve_cache")
 """The helpers whose signatures are compared; `_resolve_cache` is private."""
 
+TIME_LIMIT = 5.0
+"""Seconds a case (or its replay) may take; one that takes longer is recorded as `hangs`.
+
+A case that passes completes in milliseconds; the limit is far above any
+delay a loaded machine adds, so only a call that never returns reaches it."""
+
 Result = dict[str, Any]
-"""One case's result: `{"outcome": {...}}`, `{"not_available": why}` or `{"error": why}`."""
+"""One case's result: `{"outcome": {...}}`, `{"hangs": limit}`, `{"not_available": why}`
+or `{"error": why}`."""
+
+
+def within_limit(run: Any, limit: float = TIME_LIMIT) -> Result:
+    """Run `run()` in a thread; its result, or `{"hangs": limit}` if it has not returned in time.
+
+    A thread that hangs is left behind (a daemon: it cannot be stopped), and
+    the global cache it may have set is cleared, so the next case starts clean.
+    """
+    box: list[Result] = []
+    thread = threading.Thread(target=lambda: box.append(run()), daemon=True)
+    thread.start()
+    thread.join(limit)
+    if box:
+        return box[0]
+    from langchain_core.globals import set_llm_cache  # noqa: PLC0415 (after compat.install())
+
+    set_llm_cache(None)
+    return {"hangs": limit}
+
+
+def environment() -> dict[str, bool]:
+    """Facts about the environment some cases depend on, read before any case runs."""
+    return {"langchain_importable": importlib.util.find_spec("langchain") is not None}
 
 
 def load_cases(path: Path) -> ModuleType:
@@ -111,12 +142,15 @@ def run_cases(cases: ModuleType, module: ModuleType) -> dict[str, Result]:
         if reason is not None:
             results[case.name] = {"not_available": reason}
             continue
-        try:
-            outcome = harness.observe(case.scenario, helpers)
-        except Exception as error:  # the harness itself could not run the case here
-            results[case.name] = {"error": f"{type(error).__name__}: {error}"}
-            continue
-        results[case.name] = {"outcome": dict(outcome.as_text())}
+
+        def run(scenario: Any = case.scenario) -> Result:
+            try:
+                outcome = harness.observe(scenario, helpers)
+            except Exception as error:  # the harness itself could not run the case here
+                return {"error": f"{type(error).__name__}: {error}"}
+            return {"outcome": dict(outcome.as_text())}
+
+        results[case.name] = within_limit(run)
     return results
 
 
@@ -127,36 +161,15 @@ def replay_cases(cases: ModuleType, module: ModuleType) -> dict[str, Result]:
 
     results: dict[str, Result] = {}
     for case in cases.CASES:
-        try:
-            results[case.name] = through_generate.replay(case.scenario, module)
-        except Exception as error:  # the replay itself could not run here
-            results[case.name] = {"error": f"{type(error).__name__}: {error}"}
+
+        def run(scenario: Any = case.scenario) -> Result:
+            try:
+                return through_generate.replay(scenario, module)
+            except Exception as error:  # the replay itself could not run here
+                return {"error": f"{type(error).__name__}: {error}"}
+
+        results[case.name] = within_limit(run)
     return results
-
-
-def surroundings(module: ModuleType) -> dict[str, str]:
-    """Two facts around the helpers that explain some of their changes.
-
-    Returns:
-        `base_cache_methods`: the cache methods `BaseCache` defines (the async
-        ones arrived with the async helpers); `llm_cache_field`: the kinds of
-        value the LLM's `cache` field is declared to accept, however the
-        release spells its annotation.
-    """
-    from langchain_core.caches import BaseCache  # noqa: PLC0415 (after compat.install())
-
-    methods = ("lookup", "update", "clear", "alookup", "aupdate", "aclear")
-    fields = getattr(module.BaseLLM, "model_fields", None) or module.BaseLLM.__fields__
-    field = fields["cache"]
-    declared = _annotation(getattr(field, "outer_type_", None) or field.annotation)
-    kinds = {"None" if word == "NoneType" else word for word in re.findall(r"\w+", declared)}
-    if "Optional" in kinds:
-        kinds.add("None")
-    kinds -= {"Optional", "Union", "typing", "langchain_core", "caches"}
-    return {
-        "base_cache_methods": " ".join(m for m in methods if hasattr(BaseCache, m)),
-        "llm_cache_field": " | ".join(sorted(kinds)),
-    }
 
 
 def probe(cases: ModuleType, module: ModuleType) -> dict[str, Any]:
@@ -164,8 +177,8 @@ def probe(cases: ModuleType, module: ModuleType) -> dict[str, Any]:
     return {
         "langchain_core": importlib.metadata.version("langchain-core"),
         "python": platform.python_version(),
+        "environment": environment(),
         "signatures": signatures(module),
-        "surroundings": surroundings(module),
         "cases": run_cases(cases, module),
         "generate": replay_cases(cases, module),
     }
@@ -183,6 +196,8 @@ def main(argv: list[str] | None = None) -> None:
     result = probe(cases, module)
     result["aliases"] = aliases
     options.out.write_text(json.dumps(result, indent=1) + "\n")
+    sys.stdout.flush()
+    os._exit(0)  # without waiting for a case's thread that hangs
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -124,17 +125,20 @@ class Runner:
             path.write_text(json.dumps(record, indent=1) + "\n")
         return record
 
-    def records(self, versions: Iterable[str], jobs: int = 2) -> dict[str, Record]:
+    def records(
+        self, versions: Iterable[str], jobs: int = 2, *, fresh: bool = False
+    ) -> dict[str, Record]:
         """Records for many releases, `jobs` at a time, with a progress line each."""
         versions = list(versions)
         done: dict[str, Record] = {}
         width = len(str(len(versions)))
 
         def one(version: str) -> None:
-            reused = self.stored(version) is not None
-            record = self.record(version)
+            reused = not fresh and self.stored(version) is not None
+            record = self.record(version, fresh=fresh)
             done[version] = record
             how = "stored" if reused else f"{record['seconds']:.1f} s"
+            how += ", afresh" if fresh else ""
             self.log(
                 f"[{len(done):>{width}}/{len(versions)}] {version:<8} {summary(record)} ({how})"
             )
@@ -176,7 +180,11 @@ class Runner:
                     return {**record, "status": "not installable", "reason": "install timed out"}
                 if done.returncode != 0:
                     reason = _tail(done.stderr or done.stdout)
-                    return {**record, "status": "not installable", "reason": reason}
+                    record.update(status="not installable", reason=reason)
+                    # The requirement the index cannot satisfy, when uv names one.
+                    if needs := re.search(r"depends on ([^\s,]+)", reason):
+                        record["needs"] = needs.group(1)
+                    return record
             record["installed"] = _installed(self.uv, python, environ)
             out = Path(scratch) / "probe.json"
             cases = self.code / "llm_cache_reference" / "cases.py"
@@ -219,5 +227,7 @@ def summary(record: Record) -> str:
     ran = sum("outcome" in result for result in results)
     missing = sum("not_available" in result for result in results)
     errors = sum("error" in result for result in results)
+    hangs = sum("hangs" in result for result in results)
     tail = f", {errors} harness errors" if errors else ""
+    tail += f", {hangs} hang" if hangs else ""
     return f"{ran} cases ran, {missing} not available{tail}"

@@ -31,6 +31,7 @@ import asyncio
 import functools
 import inspect
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from types import ModuleType
 from typing import Any, cast
 
@@ -173,7 +174,9 @@ def replay(scenario: harness.Scenario, module: ModuleType) -> dict[str, Any]:
     caches: list[Any] = []
 
     def new_cache(name: str) -> harness.RecordingCache:
-        cache = harness.recording_cache(scenario.flavour, name, log, scenario.fail_on_write)
+        cache = harness.recording_cache(
+            scenario.flavour, name, log, scenario.fail_on_write, scenario.fail_with
+        )
         cache.store = cast("dict[tuple[str, str], Any]", PromptKeyed())
         if scenario.writes_back:
             for i in scenario.hits:
@@ -197,11 +200,15 @@ def replay(scenario: harness.Scenario, module: ModuleType) -> dict[str, Any]:
     _script.update(log=log, extra=extra)
     previous_global = get_llm_cache()
     set_llm_cache(caches[-1] if scenario.global_cache else None)
+    legacy: AbstractContextManager[None] = nullcontext()
+    if scenario.langchain_global:
+        caches.append(new_cache("langchain"))
+        legacy = harness.langchain_package_global(caches[-1])
     try:
         if llm is not None:
             spied = [name for name in harness.FUNCTIONS if hasattr(module, name)]
             spy = functools.partial(_spy, log)
-            with patched_helpers(module, wrap=spy, into=module, helpers=spied):
+            with legacy, patched_helpers(module, wrap=spy, into=module, helpers=spied):
                 is_async = scenario.function in harness.ASYNC_FUNCTIONS
                 output = _generate(llm, list(scenario.prompts), is_async)
             if isinstance(output, str):

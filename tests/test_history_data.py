@@ -1,28 +1,34 @@
 """The committed version history still holds: for the installed release, and on its page.
 
-`make history` probes every release in its own environment. These tests redo
-the part that needs no network: the cases and their replays through `generate`
-against the langchain-core installed here, compared with that release's row in
-`history/results.json`; and the docs page, regenerated from the data file.
+`make history` reads every release's wheel and probes every release in its own
+environment. These tests redo the part that needs neither the network nor the
+wheel cache: the cases and their replays through `generate` against the
+langchain-core installed here, and the source read from its installed files,
+compared with that release's row in `history/results.json`; the attribution of
+every change in the data; and the docs page, regenerated from the data file.
+
 They fail when the recorded data is wrong, not when it lacks a case added since
-it was made: such a case is not yet run against old releases, until the next
-`make history`.
+it was made: the page lists such a case as not yet run against old releases,
+until the next `make history`.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import re
+from pathlib import Path
 from typing import Any
 
+import langchain_core
 import pytest
 from langchain_core.language_models import llms as langchain_llms
 
-from history import analysis, page, probe
+from history import analysis, attributions, page, probe, sources
 from history.__main__ import DATA, PAGE
 from llm_cache_reference import cases
 
 HISTORY = analysis.load(DATA)
+NAMES = [case.name for case in cases.CASES]
 
 
 def _installed_row() -> dict[str, Any]:
@@ -64,33 +70,55 @@ def test_a_case_changed_since_the_history_was_made_is_found(
         test_every_case_in_the_history_is_still_a_case_making_the_same_call()
 
 
-def test_the_installed_release_still_does_what_its_row_says() -> None:
+def test_what_is_recorded_for_the_installed_release_is_what_it_does() -> None:
     row = _installed_row()
     fresh = probe.probe(cases, langchain_llms)
-    names = [case["name"] for case in HISTORY["cases"]]
     differ = []
-    for position, name in enumerate(names):
+    for position, recorded in enumerate(HISTORY["cases"]):
+        name = recorded["name"]
         if fresh["cases"][name] != HISTORY["results"][name][row["results"][position]]:
             differ.append(f"{name} (called directly)")
         if fresh["generate"][name] != HISTORY["replays"][name][row["replays"][position]]:
             differ.append(f"{name} (through generate)")
     for helper, index in row["signatures"].items():
-        recorded = None if index is None else HISTORY["signatures"][helper][index]
-        if fresh["signatures"][helper] != recorded:
+        recorded_signature = None if index is None else HISTORY["signatures"][helper][index]
+        if fresh["signatures"][helper] != recorded_signature:
             differ.append(f"the signature of {helper}")
-    assert not differ, "differs from history/results.json: " + "; ".join(differ)
+    assert not differ, "history/results.json is wrong: " + "; ".join(differ)
+
+
+def test_the_recorded_source_of_the_installed_release_is_its_source() -> None:
+    installed = Path(langchain_core.__file__).parent.parent
+    found = sources.units(sources.directory_reader(installed))
+    assert sources.fingerprint(found) == _installed_row()["source"]
+    assert "langchain_core/runnables/config.py:run_in_executor" in found
+
+
+def test_every_change_in_the_data_is_attributed() -> None:
+    found = [f"{p.last_old} -> {p.first_new}: {p.what}" for p in attributions.problems(HISTORY)]
+    assert found == []
 
 
 def test_the_page_is_the_one_generated_from_the_data() -> None:
-    assert PAGE.read_text() == page.render(HISTORY), (
+    assert PAGE.read_text() == page.render(HISTORY, NAMES), (
         "docs/explanation/version-history.md is stale: run `python -m history page`"
     )
 
 
-def test_a_boundary_without_a_note_stops_the_page() -> None:
-    boundary = {"last_old": "0.0.0", "first_new": "0.0.1", "cases": [{"case": "x"}]}
-    with pytest.raises(page.MissingNote, match=r"0\.0\.0 -> 0\.0\.1 \(x\)"):
-        page.render({**HISTORY, "boundaries": [boundary]})
+def test_a_case_added_after_the_data_was_recorded_is_listed_as_not_yet_run() -> None:
+    rendered = page.render(HISTORY, [*NAMES, "brand-new[update_cache]"])
+    assert page.not_yet_run(HISTORY, [*NAMES, "brand-new[update_cache]"])[-1] == (
+        "brand-new[update_cache]"
+    )
+    missing = rendered.partition("## Cases not yet run against old releases")[2]
+    assert "- `brand-new[update_cache]`" in missing.partition("\n## ")[0]
+
+
+def test_a_change_without_a_behaviour_note_stops_the_page() -> None:
+    boundary = {"last_old": "0.0.1", "first_new": "0.0.2", "confirmed": True, "cases": []}
+    boundary["cases"] = [HISTORY["boundaries"][0]["cases"][0]]
+    with pytest.raises(page.MissingNote, match=r"0\.0\.1 -> 0\.0\.2"):
+        page.render({**HISTORY, "boundaries": [boundary]}, NAMES)
 
 
 def test_an_installed_release_without_a_row_fails_and_says_so(

@@ -311,6 +311,31 @@ TABLE: tuple[Twins | Single, ...] = (
         Scenario("aupdate_cache", flavour="sync"),
     ),
     Twins(
+        "falsy-global-cache",
+        Step.RESOLVING_CACHE,
+        "cache=None while the global cache is an empty cache with __len__.",
+        "An empty global cache is falsy, but it is the global cache all the same: it is written.",
+        Scenario("update_cache", cache="None", global_cache=True, flavour="falsy"),
+        async_flavour="falsy",
+    ),
+    Twins(
+        "langchain-global-ignored",
+        Step.RESOLVING_CACHE,
+        "cache=None, no global cache, and the langchain package's own llm_cache set.",
+        "Only set_llm_cache sets the global cache: the langchain package's old global,"
+        " langchain.llm_cache, is not read.",
+        Scenario("update_cache", cache="None", langchain_global=True),
+    ),
+    Twins(
+        "write-raises-stop-iteration",
+        Step.WRITE_BACK,
+        "A cache with only sync methods whose second write raises StopIteration.",
+        "The sync helper lets StopIteration through; in the async twin BaseCache's default"
+        " aupdate, which runs update in a thread, raises RuntimeError in its place.",
+        Scenario("update_cache", fail_on_write=2, fail_with="StopIteration"),
+        async_flavour="sync",
+    ),
+    Twins(
         "lookup-hits-and-misses",
         Step.LOOKUP_SIDE,
         "Four prompts, 'a' (twice) cached; params given out of order.",

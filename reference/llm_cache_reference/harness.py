@@ -34,7 +34,10 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Sequence
+import sys
+import types
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, get_args
 
@@ -82,6 +85,10 @@ Phase = Literal["begins", "ends"]
 LLM_STRING = "llm-string"
 
 
+FailWith = Literal["CacheWriteError", "StopIteration"]
+"""What a recording cache's failing write raises."""
+
+
 class CacheWriteError(RuntimeError):
     """Raised by a recording cache on the write a scenario says fails."""
 
@@ -110,6 +117,11 @@ class Scenario:
             `CacheWriteError`; `None` for none.
         params: For the lookup helpers: the model parameters.
         stored: For the lookup helpers: what the caches hold, by prompt.
+        fail_with: What the failing write raises.
+        langchain_global: Whether, during the call, a module named
+            `langchain` can be imported whose `llm_cache` is a recording cache
+            named `langchain`: where the langchain package kept its global
+            cache before langchain-core had its own.
     """
 
     function: FunctionName
@@ -123,6 +135,8 @@ class Scenario:
     fail_on_write: int | None = None
     params: tuple[tuple[str, Any], ...] = (("temperature", 0), ("model", "fake"))
     stored: tuple[tuple[str, Stored], ...] = ()
+    fail_with: FailWith = "CacheWriteError"
+    langchain_global: bool = False
 
     @property
     def writes_back(self) -> bool:
@@ -378,8 +392,15 @@ class Log:
 class RecordingCache(BaseCache):
     """A dict-backed cache that logs every call (the `sync` flavour)."""
 
-    def __init__(self, name: str, log: CallLog, fail_on_write: int | None) -> None:
+    def __init__(
+        self,
+        name: str,
+        log: CallLog,
+        fail_on_write: int | None,
+        fail_with: FailWith = "CacheWriteError",
+    ) -> None:
         self.name, self.log, self.fail_on_write = name, log, fail_on_write
+        self.fail_with = fail_with
         self.store: dict[tuple[str, str], Any] = {}
 
     @override
@@ -390,6 +411,8 @@ class RecordingCache(BaseCache):
     def _write(self, prompt: str, llm_string: str, return_val: Any) -> None:
         self.log.writes += 1
         if self.log.writes == self.fail_on_write:
+            if self.fail_with == "StopIteration":
+                raise StopIteration
             raise CacheWriteError(f"{self.name} refuses write {self.log.writes}")
         self.store[prompt, llm_string] = return_val
 
@@ -492,10 +515,36 @@ _STORED: dict[Stored, Callable[[str], object]] = {
 
 
 def recording_cache(
-    flavour: Flavour, name: str, log: CallLog, fail_on_write: int | None
+    flavour: Flavour,
+    name: str,
+    log: CallLog,
+    fail_on_write: int | None,
+    fail_with: FailWith = "CacheWriteError",
 ) -> RecordingCache:
     """A fresh, empty recording cache of a scenario's flavour, logging to `log`."""
-    return _FLAVOURS[flavour](name, log, fail_on_write)
+    return _FLAVOURS[flavour](name, log, fail_on_write, fail_with)
+
+
+@contextmanager
+def langchain_package_global(cache: object) -> Iterator[None]:
+    """Make `import langchain` give a stand-in module whose `llm_cache` is `cache`, for the block.
+
+    The stand-in is only in `sys.modules`: a release that looked for the
+    langchain package once, when it was imported, does not see it.
+    """
+    before = sys.modules.get("langchain")
+    stand_in = types.ModuleType("langchain")
+    # The package's other old globals, which old releases read too.
+    stand_in.verbose = stand_in.debug = False  # type: ignore[attr-defined]
+    stand_in.llm_cache = cache  # type: ignore[attr-defined]
+    sys.modules["langchain"] = stand_in
+    try:
+        yield
+    finally:
+        if before is None:
+            del sys.modules["langchain"]
+        else:
+            sys.modules["langchain"] = before
 
 
 def stored_value(kind: Stored, prompt: str) -> object:
@@ -548,7 +597,9 @@ def observe(scenario: Scenario, implementation: object) -> Outcome:
     log = Log(describe)
 
     def new_cache(name: str) -> RecordingCache:
-        cache = recording_cache(scenario.flavour, name, log, scenario.fail_on_write)
+        cache = recording_cache(
+            scenario.flavour, name, log, scenario.fail_on_write, scenario.fail_with
+        )
         for prompt, kind in scenario.stored:
             value = stored_value(kind, prompt)
             describe.name(value, f"stored[{prompt!r}]")
@@ -585,8 +636,13 @@ def observe(scenario: Scenario, implementation: object) -> Outcome:
     if scenario.global_cache:
         caches.append(new_cache("global"))
     set_llm_cache(caches[-1] if scenario.global_cache else None)
+    legacy: AbstractContextManager[None] = nullcontext()
+    if scenario.langchain_global:
+        caches.append(new_cache("langchain"))
+        legacy = langchain_package_global(caches[-1])
     try:
-        returned, raised = _call(function, scenario.function in ASYNC_FUNCTIONS, args)
+        with legacy:
+            returned, raised = _call(function, scenario.function in ASYNC_FUNCTIONS, args)
     finally:
         set_llm_cache(previous_global)
     return Outcome(
