@@ -1,47 +1,71 @@
-# Two commands a newcomer needs: `make docs` and `make test`. Each sets up .venv itself.
+# A learner needs one command, `make setup`; `make docs` serves the site, `make test` runs every
+# check. Every target sets up .venv first, from uv.lock, so each environment is the one CI tested.
 # Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set, every run would
 # otherwise compile langchain-core and the docs toolchain from source again (seconds each time).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# uv is bootstrapped with pip at the version uv.lock also holds, so `uv sync` keeps it.
+UV_VERSION := 0.13.9
+SYNCED := $(VENV)/.synced
+NODE_MODULES := node_modules/.package-lock.json
+DECK := build/slides/workshop.html
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: test docs site lint typecheck pytest coverage docs-build mutation benchmark history clean tutorials-expected regen
+.PHONY: setup lock slides test docs site lint typecheck pytest coverage docs-build mutation benchmark history clean tutorials-expected regen
 
-$(STAMP): pyproject.toml
+## setup: create .venv and install everything uv.lock pins, nothing more.
+setup: $(SYNCED)
+
+$(BIN)/uv:
+	@$(PYTHON) -c 'import sys; sys.exit(None if sys.version_info >= (3, 11, 5) else \
+	    "make setup needs Python 3.11.5 or newer; name one with make setup PYTHON=python3.12")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
-	@rm -f $(VENV)/.installed-*
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(SYNCED): uv.lock pyproject.toml | $(BIN)/uv
+	$(BIN)/uv sync --locked --quiet --compile-bytecode --python $(BIN)/python
 	@touch $@
 
-## test: every check: lint, types, the strict site build, tests with coverage (the browser
-## test reuses the site docs-build has just built), mutation.
-test: lint typecheck docs-build coverage mutation
+## lock: after changing a dependency in pyproject.toml, re-resolve uv.lock (needs the index).
+lock: | $(BIN)/uv
+	$(BIN)/uv lock
 
-lint: $(STAMP)
+# Marp CLI, pinned in package.json and package-lock.json: only the slides need Node.js.
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+## slides: build the workshop deck (build/slides/); the site includes it when it is built.
+slides: setup $(NODE_MODULES)
+	$(BIN)/python -m slides.build $(dir $(DECK))
+
+## test: every check: lint, types, the slides, the strict site build, tests with coverage (the
+## browser test reuses the site docs-build has just built; the notebooks run), mutation.
+test: lint typecheck slides docs-build coverage mutation
+
+lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: setup
 	$(BIN)/mypy
 
-coverage: $(STAMP)
+coverage: setup
 	$(BIN)/coverage erase
 	$(BIN)/coverage run -m pytest
 	$(BIN)/coverage report
 
-pytest: $(STAMP)
+pytest: setup
 	$(BIN)/pytest
 
-docs-build: $(STAMP)
+docs-build: setup slides
 	@rm -f build/site.ok
 	$(BIN)/mkdocs build --strict --site-dir build/site
 	@touch build/site.ok
 
 ## tutorials-expected: rerun every tutorial script and recorded checker run, rewrite their outputs.
-tutorials-expected: $(STAMP)
+tutorials-expected: setup
 	$(BIN)/python tests/recorded_runs.py
 
 ## regen: rewrite every generated file that needs no network, after a change to the cases or
@@ -52,12 +76,12 @@ regen: tutorials-expected
 	$(BIN)/python -m benchmarks.concurrent_writeback_page
 	$(BIN)/python -m history page
 
-mutation: $(STAMP)
+mutation: setup
 	$(BIN)/python tests/mutation.py
 
 ## benchmark: time the sequential and the concurrent write-back (~2 min, not part of test),
 ## then rewrite benchmarks/concurrent_writeback.json and the docs page it feeds.
-benchmark: $(STAMP)
+benchmark: setup
 	$(BIN)/python -m benchmarks.concurrent_writeback $(BENCHMARK_ARGS)
 
 ## history: read every langchain-core release's wheel (pre-releases too; cached outside git
@@ -66,16 +90,17 @@ benchmark: $(STAMP)
 ## about 30-45 minutes on 2 shared cores; resumes if interrupted); write history/results.json;
 ## fail, with a diff, on any change not attributed in history/attributions.py; then write
 ## docs/explanation/version-history.md.
-history: $(STAMP)
+history: setup
 	$(BIN)/python -m history
 
 ## docs: serve the site at http://127.0.0.1:8000
-docs: $(STAMP)
+# With Node.js and npm at hand the deck is built first; without them the site says how.
+docs: setup $(if $(shell command -v npm),slides)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 ## site: build site/ for offline use (open site/index.html from any static server)
-site: $(STAMP)
+site: setup slides
 	$(BIN)/mkdocs build --strict --site-dir site
 
 clean:
-	rm -rf $(VENV) build site .coverage .pytest_cache .hypothesis .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules build site .coverage .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -24,6 +24,8 @@ from llm_cache_reference.__main__ import main as checker_main
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIALS = ROOT / "tutorials"
 EXPECTED = TUTORIALS / "expected"
+SLIDE_CODE = ROOT / "slides" / "code"
+SLIDE_EXPECTED = ROOT / "slides" / "expected"
 CHECKER_COLUMNS = 80
 """The terminal width the checker's recorded reports are laid out for: the docs' column."""
 
@@ -73,6 +75,11 @@ def _script(name: str, *args: str, runs: int = 1) -> Recording:
     return Recording(name, (f"tutorials/{name}.py", *args), tuple(expected))
 
 
+def _slide_code(name: str) -> Recording:
+    expected = (SLIDE_EXPECTED / f"{name}.txt",)
+    return Recording(f"slide-{name}", (f"slides/code/{name}.py",), expected)
+
+
 def _check(name: str, *args: str, exit_status: int, on_stderr: bool = False) -> Recording:
     expected = (EXPECTED / f"check-{name}.txt",)
     return Recording(f"check-{name}", ("check", *args), expected, True, exit_status, on_stderr)
@@ -106,6 +113,18 @@ RECORDINGS: tuple[Recording, ...] = (
         exit_status=1,
     ),
     _check(
+        "broken_commented_out_import",
+        "tests/checker_inputs/broken_commented_out_import.py",
+        "--step=2",
+        exit_status=1,
+    ),
+    _check(
+        "broken_equals_true",
+        "tests/checker_inputs/broken_equals_true.py",
+        "--step=2",
+        exit_status=1,
+    ),
+    _check(
         "hangs_update_cache",
         "tests/checker_inputs/hangs_update_cache.py",
         "--step=1",
@@ -131,7 +150,16 @@ RECORDINGS: tuple[Recording, ...] = (
         on_stderr=True,
     ),
     _check("starter-step1", "tutorials/exercises/my_cache_helpers.py", "--step=1", exit_status=1),
+    _check("starter-step2", "tutorials/exercises/my_cache_helpers.py", "--step=2", exit_status=1),
+    _check("starter-step3", "tutorials/exercises/my_cache_helpers.py", "--step=3", exit_status=1),
+    _check(
+        "summary-starter", "tutorials/exercises/my_cache_helpers.py", "--summary", exit_status=1
+    ),
     _check("solution", "tutorials/exercises/solutions/solved_cache_helpers.py", exit_status=0),
+    _slide_code("cache_key"),
+    _slide_code("write_back_by_hand"),
+    _slide_code("is_not_equals"),
+    _slide_code("forgotten_await"),
 )
 
 

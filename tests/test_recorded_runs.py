@@ -27,8 +27,11 @@ def test_output_matches_its_file(recording: Recording, outputs: dict[str, list[O
         assert recorded == expected.read_text(), f"stale: {expected.relative_to(ROOT)}"
 
 
-def test_every_tutorial_script_and_expected_file_is_recorded() -> None:
+def test_every_tutorial_script_slide_script_and_expected_file_is_recorded() -> None:
     recorded = {path for recording in RECORDINGS for path in recording.expected}
-    assert set((ROOT / "tutorials" / "expected").glob("*.txt")) == recorded
+    folders = (ROOT / "tutorials" / "expected", ROOT / "slides" / "expected")
+    assert {path for folder in folders for path in folder.glob("*.txt")} == recorded
     scripts = {r.command[0] for r in RECORDINGS if not r.checker}
-    assert {f"tutorials/{p.name}" for p in (ROOT / "tutorials").glob("[0-9]*.py")} == scripts
+    tutorials = {f"tutorials/{p.name}" for p in (ROOT / "tutorials").glob("[0-9]*.py")}
+    slide_code = {f"slides/code/{p.name}" for p in (ROOT / "slides" / "code").glob("*.py")}
+    assert tutorials | slide_code == scripts

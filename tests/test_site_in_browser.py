@@ -43,16 +43,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "build" / "site"
 BUILT_OK = ROOT / "build" / "site.ok"
-SOURCES = [
-    "docs",
-    "reference",
-    "tests",
-    "tutorials",
-    "hooks",
-    "overrides",
-    "mkdocs.yml",
-    "pyproject.toml",
-]
+# What the built site is made from: the pages, what they include, the hooks and what they add.
+SOURCES = ["docs", "reference", "tests", "tutorials", "hooks", "overrides", "slides"]
+SOURCES += ["site_extras", "build/slides", "mkdocs.yml", "pyproject.toml"]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 ARCHIVE = "llm-cache-reference.zip"
 # Flags for running Debian's Chromium as root, with no network and nothing phoning home. The

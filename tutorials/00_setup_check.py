@@ -9,30 +9,38 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-EXERCISE = Path(__file__).parent / "exercises" / "my_cache_helpers.py"
-
 
 def report(what: str, ok: bool, fix: str) -> bool:
     print(f"  {what:<52} {'ok' if ok else 'NO: ' + fix}")
     return ok
 
 
-def main() -> int:
+def checks() -> bool:
+    """Run every check in order, stopping at the first that fails."""
     print("Checking your set-up for the LLM cache tutorials and workshop.")
-    if not report("Python 3.10 or newer", sys.version_info >= (3, 10), "install a newer one"):
-        return 1
+    # The package runs on 3.10, but the tools uv.lock pins for the workshop need 3.11.5.
+    if not report(
+        "Python 3.11.5 or newer",
+        sys.version_info >= (3, 11, 5),
+        "run `make setup` with a newer one",
+    ):
+        return False
     try:
         major, minor = (int(part) for part in version("langchain-core").split(".")[:2])
         import llm_cache_reference
     except (PackageNotFoundError, ImportError):
-        report("langchain-core and llm_cache_reference installed", False, "run `make test`")
-        return 1
+        report("langchain-core and llm_cache_reference installed", False, "run `make setup`")
+        return False
     if not report(
         "langchain-core 1.8 or newer, below 2",
         (1, 8) <= (major, minor) < (2, 0),
-        "pip install 'langchain-core>=1.8,<2'",
+        "run `make setup`",
     ):
-        return 1
+        return False
+    # Found through the package (installed from this clone), so that the check
+    # also works as a notebook, which has no __file__.
+    root = Path(llm_cache_reference.__file__).resolve().parents[2]
+    exercise = root / "tutorials" / "exercises" / "my_cache_helpers.py"
 
     from llm_cache_reference.cases import CASES
     from llm_cache_reference.checker import CheckError, check
@@ -45,18 +53,23 @@ def main() -> int:
         agreeing == len(results),
         "tell the instructor",
     ):
-        return 1
+        return False
     try:
-        step_1 = check(str(EXERCISE), step=1)
+        step_1 = check(str(exercise), step=1)
     except CheckError as error:
-        report(f"the checker runs {EXERCISE.name}", False, str(error))
-        return 1
-    report(f"the checker runs {EXERCISE.name}", True, "")
+        report(f"the checker runs {exercise.name}", False, str(error))
+        return False
+    report(f"the checker runs {exercise.name}", True, "")
     print(f"  Your step 1 passes {step_1.count('pass')} of {len(step_1.rows)} cases", end="")
     print(" (none pass before you start).")
     print("All set.")
-    return 0
+    return True
+
+
+def main() -> None:
+    if not checks():
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

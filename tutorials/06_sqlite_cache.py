@@ -80,7 +80,10 @@ def main() -> None:
     default = os.environ.get(
         "LLM_CACHE_TUTORIAL_DB", "llm-cache-tutorial.sqlite3"
     )
-    path = sys.argv[1] if len(sys.argv) > 1 else default
+    # In a notebook, sys.argv holds the Jupyter kernel's own arguments, not a
+    # path.
+    arguments = [] if "ipykernel" in sys.modules else sys.argv[1:]
+    path = arguments[0] if arguments else default
     cache = SQLiteCache(path)
     (stored,) = cache.connection.execute(
         "SELECT count(*) FROM generations"

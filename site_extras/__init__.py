@@ -1,0 +1,1 @@
+"""What the site serves besides its pages: notebooks, tutorial scripts, the slides."""

@@ -1,0 +1,1 @@
+"""The workshop slides: their Markdown source, the code they show, and the build."""
