@@ -26,11 +26,14 @@ class TalkativeCache(InMemoryCache):
     def lookup(self, prompt: str, llm_string: str) -> RETURN_VAL_TYPE | None:
         self.llm_strings.append(llm_string)
         found = super().lookup(prompt, llm_string)
-        print(f"    cache.lookup({prompt!r}, llm_string) -> {'hit' if found else 'miss'}")
+        verdict = "hit" if found else "miss"
+        print(f"    cache.lookup({prompt!r}, llm_string) -> {verdict}")
         return found
 
     @override
-    def update(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:
+    def update(
+        self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE
+    ) -> None:
         texts = [generation.text for generation in return_val]
         print(f"    cache.update({prompt!r}, llm_string, {texts})")
         super().update(prompt, llm_string, return_val)
@@ -40,13 +43,13 @@ class TalkativeCache(InMemoryCache):
 
 
 def ask(llm: FakeListLLM, prompt: str) -> None:
-    calls_before = llm.i  # FakeListLLM moves to its next response on every model call
+    # FakeListLLM moves to its next response on every model call.
+    calls_before = llm.i
     result = llm.generate([prompt])
     answer = result.generations[0][0].text
     called = "yes" if llm.i > calls_before else "no, skipped"
-    print(
-        f"    answer: {answer!r}; the model was called: {called}; llm_output: {result.llm_output}"
-    )
+    print(f"    answer: {answer!r}; the model was called: {called}")
+    print(f"    llm_output: {result.llm_output}")
 
 
 def main() -> None:
@@ -55,13 +58,15 @@ def main() -> None:
     llm = FakeListLLM(responses=["Paris", "Rome"], cache=cache)
     question = "What is the capital of France?"
 
-    print("1. The first call: the cache misses, the model answers, the answer is stored.")
+    print("1. The first call: the cache misses, the model answers,")
+    print("   the answer is stored.")
     ask(llm, question)
     print("2. The same call again: the cache hits and the model is skipped.")
     ask(llm, question)
     # --8<-- [end:twice]
-    print("   Without the cache the model would have said its next response, 'Rome'.")
-    print("   llm_output is {} when every prompt was a cache hit: no model ran.")
+    print("   Without the cache the model would have said its next response,")
+    print("   'Rome'. llm_output is {} when every prompt was a cache hit: no")
+    print("   model ran.")
     print()
 
     # --8<-- [start:key]
@@ -69,10 +74,12 @@ def main() -> None:
     other = FakeListLLM(responses=["Lyon", "Nice"], cache=cache)
     ask(other, question)
     # --8<-- [end:key]
-    print("   The cache key is the prompt AND llm_string, the model's parameters as text:")
+    print("   The cache key is the prompt AND llm_string, the model's")
+    print("   parameters as text:")
     for llm_string in dict.fromkeys(cache.llm_strings):
         print(f"     {llm_string}")
-    print("   Change the model or its parameters and the old answers no longer match.")
+    print("   Change the model or its parameters and the old answers no")
+    print("   longer match.")
 
 
 if __name__ == "__main__":

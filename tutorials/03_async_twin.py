@@ -13,11 +13,11 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from _walkthrough import show_case
 from langchain_core.caches import RETURN_VAL_TYPE, BaseCache
 from langchain_core.outputs import Generation, LLMResult
 from typing_extensions import override
 
+from _walkthrough import show_case
 from llm_cache_reference import aupdate_cache
 
 
@@ -34,7 +34,9 @@ class SyncOnlyCache(BaseCache):
         return self.store.get((prompt, llm_string))
 
     @override
-    def update(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:
+    def update(
+        self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE
+    ) -> None:
         main = threading.current_thread() is threading.main_thread()
         self.threads.append("the main thread" if main else "a worker thread")
         self.store[prompt, llm_string] = return_val
@@ -48,18 +50,28 @@ class SyncOnlyCache(BaseCache):
 
 
 def new_results() -> LLMResult:
-    return LLMResult(generations=[[Generation(text="new a")], [Generation(text="new c")]])
+    return LLMResult(
+        generations=[[Generation(text="new a")], [Generation(text="new c")]]
+    )
 
 
 async def walk_through() -> None:
     cache = SyncOnlyCache()
     existing_prompts: dict[int, list[Generation]] = {}
-    args = (cache, existing_prompts, "llm-string", [0, 2], new_results(), ["a", "b", "c"])
+    args = (
+        cache,
+        existing_prompts,
+        "llm-string",
+        [0, 2],
+        new_results(),
+        ["a", "b", "c"],
+    )
 
     # --8<-- [start:not-awaited]
     print("1. Calling aupdate_cache without await runs none of it:")
     pending = aupdate_cache(*args)
-    print(f"    it returned a {type(pending).__name__}; existing_prompts is {existing_prompts}")
+    print(f"    it returned a {type(pending).__name__};", end=" ")
+    print(f"existing_prompts is {existing_prompts}")
     pending.close()  # dropped unawaited, Python would warn "was never awaited"
 
     print("2. Awaiting it runs it:")
@@ -69,15 +81,18 @@ async def walk_through() -> None:
 
     print("3. A cache with only sync methods still works with the async twin:")
     print(f"    update() ran in: {', '.join(cache.threads)}")
-    print("    BaseCache's default aupdate hands update to the event loop's thread pool,")
-    print("    so a slow sync cache does not block the loop (nor does it get any faster).")
+    print("    BaseCache's default aupdate hands update to the event loop's")
+    print("    thread pool, so a slow sync cache does not block the loop (nor")
+    print("    does it get any faster).")
     print()
 
 
 def main() -> None:
     asyncio.run(walk_through())
-    # The cases run aupdate_cache themselves, each in an asyncio.run of its own.
-    print("4. Each write is awaited before the next begins (an async cache that logs):")
+    # The cases run aupdate_cache themselves, each in an asyncio.run of its
+    # own.
+    print("4. Each write is awaited before the next begins (an async cache")
+    print("   that logs):")
     show_case("awaits-each-write[aupdate_cache]")
     print("5. The same with a sync-only cache, through the cases:")
     show_case("sync-only-cache[aupdate_cache]")

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import textwrap
 
-from _walkthrough import show_case
 from langchain_core.caches import InMemoryCache
 from langchain_core.globals import set_llm_cache
 
+from _walkthrough import show_case
 from llm_cache_reference import resolve_cache
 
 MINE, GLOBAL = InMemoryCache(), InMemoryCache()
-NAMES = {id(MINE): "my cache", id(GLOBAL): "the global cache", id(None): "None (no caching)"}
+NAMES = {
+    id(MINE): "my cache",
+    id(GLOBAL): "the global cache",
+    id(None): "None (no caching)",
+}
 
 
 class DuckCache:
@@ -35,7 +39,9 @@ class DuckCache:
         return "DuckCache()"
 
 
-MESSAGES: dict[str, None] = {}  # every distinct error message, in the order first seen
+MESSAGES: dict[
+    str, None
+] = {}  # every distinct error message, in the order first seen
 
 
 def resolve(cache: object) -> str:
@@ -60,7 +66,9 @@ def main() -> None:
     ]
     for global_cache in (None, GLOBAL):
         set_llm_cache(global_cache)
-        print("With no global cache set:" if global_cache is None else "With a global cache set:")
+        print(
+            f"With {'no' if global_cache is None else 'a'} global cache set:"
+        )
         for shown, argument in arguments:
             print(f"  {shown:<19} -> {resolve(argument)}")
         print()
@@ -69,15 +77,20 @@ def main() -> None:
     print("The reference's error messages:")
     for number, message in enumerate(MESSAGES, start=1):
         print(
-            textwrap.fill(message, 88, initial_indent=f"  ({number}) ", subsequent_indent="      ")
+            textwrap.fill(
+                message,
+                72,
+                initial_indent=f"  ({number}) ",
+                subsequent_indent="      ",
+            )
         )
     print()
-    print("Read the True rows again: True means 'the global cache', never 'make me")
-    print("a cache'. And 1 and 0 are refused although 1 == True and 0 == False: the")
-    print("check is `cache is True`, not `cache == True`.")
+    print("Read the True rows again: True means 'the global cache', never")
+    print("'make me a cache'. And 1 and 0 are refused although 1 == True and")
+    print("0 == False: the check is `cache is True`, not `cache == True`.")
     print()
-    print("langchain-core does the same; its messages are worded differently, and the")
-    print("cases compare only the error's type. Through update_cache:")
+    print("langchain-core does the same; its messages are worded differently,")
+    print("and the cases compare only the error's type. Through update_cache:")
     print()
     for name in (
         "instance-beats-global",

@@ -14,11 +14,21 @@ from _walkthrough import show_case
 
 # --8<-- [start:cases]
 STORIES = {
-    "write-fails-halfway": "The cache's second write raises. Nothing is rolled back:",
-    "more-generations-than-indices": "The model returned more answers than there were misses:",
-    "fewer-generations-than-indices": "The model returned fewer answers than there were misses:",
-    "index-past-prompts": "A missing index points past the end of the prompts:",
-    "falsy-cache-still-written": "The cache is empty, and an empty cache of this kind is falsy:",
+    "write-fails-halfway": (
+        "The cache's second write raises. Nothing is rolled back:"
+    ),
+    "more-generations-than-indices": (
+        "The model returned more answers than there were misses:"
+    ),
+    "fewer-generations-than-indices": (
+        "The model returned fewer answers than there were misses:"
+    ),
+    "index-past-prompts": (
+        "A missing index points past the end of the prompts:"
+    ),
+    "falsy-cache-still-written": (
+        "The cache is empty, and an empty cache of this kind is falsy:"
+    ),
 }
 # --8<-- [end:cases]
 
@@ -28,7 +38,8 @@ def main() -> None:
         print(f"{number}. {story}")
         show_case(f"{name}[update_cache]")
     print("The async twin leaves exactly the same behind in each case; run")
-    print("`python -m llm_cache_reference check reference/llm_cache_reference/cache_helpers.py`")
+    print("  python -m llm_cache_reference check \\")
+    print("      reference/llm_cache_reference/cache_helpers.py")
     print("to see every case, sync and async, agree.")
 
 

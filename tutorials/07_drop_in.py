@@ -41,7 +41,7 @@ def counted(name: str, helper: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def reference_inside_langchain_core() -> AbstractContextManager[None]:
-    """Put the reference's helpers, counted, where generate() finds them, within a `with`."""
+    """Put the reference's helpers, counted, where generate() finds them."""
     return patched_helpers(llm_cache_reference, wrap=counted)
 
 
@@ -49,18 +49,25 @@ def reference_inside_langchain_core() -> AbstractContextManager[None]:
 
 
 def run_batches(asynchronous: bool) -> list[dict[str, Any]]:
-    """Run every batch through one fresh cached model; each result as plain data."""
-    llm = FakeListLLM(responses=[f"r{i}" for i in range(10)], cache=InMemoryCache())
+    """Run the batches through a fresh cached model; results as plain data."""
+    llm = FakeListLLM(
+        responses=[f"r{i}" for i in range(10)], cache=InMemoryCache()
+    )
     results = [
-        asyncio.run(llm.agenerate(batch)) if asynchronous else llm.generate(batch)
+        asyncio.run(llm.agenerate(batch))
+        if asynchronous
+        else llm.generate(batch)
         for batch in BATCHES
     ]
-    # Everything a caller gets back, less the run ids, which are new every time.
+    # Everything a caller gets back, less the run ids, new every time.
     return [result.model_dump(exclude={"run"}) for result in results]
 
 
 def texts(results: list[dict[str, Any]]) -> list[list[str]]:
-    return [[gens[0]["text"] for gens in result["generations"]] for result in results]
+    return [
+        [gens[0]["text"] for gens in result["generations"]]
+        for result in results
+    ]
 
 
 def main() -> None:
@@ -69,16 +76,23 @@ def main() -> None:
         plain = run_batches(asynchronous)
         with reference_inside_langchain_core():
             patched = run_batches(asynchronous)
-        print(f"{method}, batch by batch: {BATCHES}")
-        print(f"  answers with langchain-core's helpers: {texts(plain)}")
-        print(f"  answers with the reference's helpers:  {texts(patched)}")
-        print(f"  llm_output per batch: {[result['llm_output'] for result in patched]}")
-        print(f"  every result identical, generations and llm_output: {plain == patched}")
-    print(f"The reference's helpers really ran: {dict(sorted(calls.items()))}")
-    print("Note the first batch: 'a' is asked twice and misses twice (both lookups come")
-    print("before any write), so the model answers it twice; the later answer, r2, is the")
-    print("one that stays cached, as batch 3 shows. update_cache did not run for the")
-    print("empty batch.")
+        header = "batch, answers with langchain-core's | the reference's"
+        print(f"{method}: {header}")
+        answers = zip(BATCHES, texts(plain), texts(patched), strict=True)
+        for batch, langchain_core_answers, reference_answers in answers:
+            shown = f"{langchain_core_answers} | {reference_answers}"
+            print(f"  {batch!s:<22}{shown}")
+        outputs = [result["llm_output"] for result in patched]
+        print(f"  llm_output per batch: {outputs}")
+        same = plain == patched
+        print(f"  every result identical, generations and llm_output: {same}")
+    print("The reference's helpers really ran:")
+    for name, count in sorted(calls.items()):
+        print(f"  {name}: {count} times")
+    print("Note the first batch: 'a' is asked twice and misses twice (both")
+    print("lookups come before any write), so the model answers it twice; the")
+    print("later answer, r2, is the one that stays cached, as batch 3 shows.")
+    print("update_cache did not run for the empty batch.")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
-"""Shared by the tutorial scripts: run one behaviour case on both sides and say what happened.
+"""Shared by the tutorial scripts: run one behaviour case on both sides.
+
+It says what happened, and whether the two sides agree.
 
 The comparison itself is `llm_cache_reference.harness`: `observe` runs a case,
 `Outcome.render` lays the outcome out, `difference` says where two differ.
@@ -16,13 +18,16 @@ from llm_cache_reference.harness import difference, observe
 
 
 def show_case(name: str) -> None:
-    """Print a case, langchain-core's outcome, and whether the reference's is the same."""
+    """Print a case, langchain-core's outcome, and if the reference agrees."""
     case = CASES_BY_NAME[name]
     expected = observe(case.scenario, langchain_llms)
     actual = observe(case.scenario, llm_cache_reference)
-    print(f"  case {case.name}: {case.title}")
+    print(f"  case {case.name}:")
+    print(textwrap.indent(textwrap.fill(case.title, 72), "    "))
     print(textwrap.indent(expected.render(), "    "))
-    print(textwrap.indent(textwrap.fill(case.shows, 84), "    > "))
-    verdict = difference(expected, actual) or "the reference did exactly the same"
+    print(textwrap.indent(textwrap.fill(case.shows, 72), "    > "))
+    verdict = (
+        difference(expected, actual) or "the reference did exactly the same"
+    )
     print(textwrap.indent(verdict, "    reference: "))
     print()

@@ -133,7 +133,7 @@ async def run(url: str) -> None:
     key = AsyncRedisCache._key("a", llm_string)
     stored = await admin.hgetall(key)
     print(f"HGETALL {short([key])}:")
-    pprint.pprint({field: json.loads(value) for field, value in stored.items()})
+    pprint.pprint({name: json.loads(value) for name, value in stored.items()})
     found_a = await cache.alookup("a", llm_string)
     print(f"alookup('a') builds a {type(found_a).__name__}: {found_a}")
     # --8<-- [end:stored]

@@ -53,7 +53,8 @@ def resolve_cache(*, cache: BaseCache | bool | None) -> BaseCache | None:
         Traceback (most recent call last):
         ...
         ValueError: cache=True asks for the global cache, but none is set. Call
-        set_llm_cache(...) first, or pass a BaseCache instance, or pass cache=False or None.
+        set_llm_cache(...) first, or pass a BaseCache instance, or pass
+        cache=False or None.
         >>> mine = InMemoryCache()
         >>> resolve_cache(cache=mine) is mine
         True

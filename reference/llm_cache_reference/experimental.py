@@ -84,7 +84,7 @@ async def aupdate_cache_concurrent(
             every write has finished; failing that, the error that stopped the
             walk over the generation lists (`IndexError`, as in `aupdate_cache`).
 
-    Example:
+    Examples:
         >>> import asyncio
         >>> from langchain_core.caches import InMemoryCache
         >>> from langchain_core.outputs import Generation, LLMResult
@@ -93,7 +93,9 @@ async def aupdate_cache_concurrent(
         ...     generations=[[Generation(text="new a")], [Generation(text="new c")]],
         ...     llm_output={"token_usage": 7},
         ... )
-        >>> update = aupdate_cache_concurrent(cache, found, "m", [0, 2], result, ["a", "b", "c"])
+        >>> update = aupdate_cache_concurrent(
+        ...     cache, found, "m", [0, 2], result, ["a", "b", "c"]
+        ... )
         >>> asyncio.run(update)
         {'token_usage': 7}
         >>> for index, generations in sorted(found.items()):

@@ -160,7 +160,8 @@ class CacheCall:
             this is; `None` for a call logged once.
 
     Examples:
-        >>> CacheCall("cache", "aupdate", ("'a'", "'llm-string'", "new[0]"), "begins").text()
+        >>> args = ("'a'", "'llm-string'", "new[0]")
+        >>> CacheCall("cache", "aupdate", args, "begins").text()
         "cache.aupdate('a', 'llm-string', new[0]) begins"
     """
 

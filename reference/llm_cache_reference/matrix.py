@@ -24,18 +24,20 @@ from llm_cache_reference.harness import (
     CaseResult,
     Outcome,
     Scenario,
+    field_lines,
     observe,
 )
 
 __all__ = ["behaviour_matrix", "resolution_table", "written_cache"]
 
+SHOWN_WIDTH = 80
+"""The width of a code block on the site, in characters: outcomes are wrapped to it."""
+FOLDED_WIDTH = 74
+"""The same inside a folded (collapsible) block, whose frame takes some of the column."""
+
 
 def _slug(result: CaseResult) -> str:
     return result.case.name.partition("[")[0]
-
-
-def _verdict(result: CaseResult) -> str:
-    return "same" if result.agree else "**differs**"
 
 
 def _fence(text: str, title: str = "") -> str:
@@ -43,8 +45,43 @@ def _fence(text: str, title: str = "") -> str:
     return f"```text{title}\n{text}\n```"
 
 
-def _tab(label: str, text: str) -> str:
-    return f'=== "{label}"\n\n' + textwrap.indent(_fence(text), "    ")
+def _wrapped(label: str, lines: tuple[str, ...], width: int) -> tuple[str, ...]:
+    """One field of an outcome, aligned under its label, wrapped to `width` in all."""
+    width -= len(field_lines(label, ("",))[0])
+    wrapped = [
+        part
+        for line in lines
+        for part in textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False)
+        or [line]
+    ]
+    return field_lines(label, tuple(wrapped))
+
+
+def _outcome_lines(outcome: Outcome, width: int) -> list[str]:
+    return [line for label, lines in outcome.display() for line in _wrapped(label, lines, width)]
+
+
+def _compared_lines(result: CaseResult, candidate: str, width: int) -> list[str]:
+    """The two outcomes field by field: one line where they agree, both where they differ."""
+    expected, actual = dict(result.expected.display()), dict(result.actual.display())
+    lines: list[str] = []
+    for label in dict.fromkeys([*expected, *actual]):
+        if expected.get(label) == actual.get(label):
+            lines += _wrapped(label, expected[label], width)
+            continue
+        lines += [f"{label}:"]
+        for side, shown in (("langchain-core", expected), (candidate, actual)):
+            lines += _wrapped(f"  {side}", shown.get(label, ("(nothing)",)), width)
+    return lines
+
+
+def _plain(text: str) -> str:
+    """Plain text as Markdown that shows it as it is (`__len__` is not bold)."""
+    return "".join(f"\\{char}" if char in "\\`*_[]<>" else char for char in text)
+
+
+def _verdict(result: CaseResult) -> str:
+    return "identical" if result.agree else "**differs**"
 
 
 def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference") -> str:
@@ -52,43 +89,69 @@ def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference")
 
     Twins (a sync helper and its async twin) share one section, anchored by
     the case name without its bracket, e.g. `#write-fails-halfway`. Sections
-    are grouped under the heading of their first twin's step.
+    are grouped under the heading of their first twin's step. Where the two
+    implementations agree, an outcome is shown once, marked identical in both;
+    where they differ, the two are shown field by field, side by side. The
+    async twin's outcome is folded away, one click from its sync twin's.
 
     Args:
         report: What `run_cases` returned.
-        candidate: What to call the candidate in column titles.
+        candidate: What to call the candidate.
 
     Returns:
-        Markdown for the mkdocs-material site: each pair of outcomes is a pair
-        of content tabs, the candidate's first, like every side-by-side
-        comparison on the site.
+        Markdown for the mkdocs-material site.
 
     Examples:
+        >>> import types
         >>> import llm_cache_reference
         >>> from llm_cache_reference.cases import CASES_BY_NAME
         >>> from llm_cache_reference.harness import run_cases
         >>> case = CASES_BY_NAME["no-generations[update_cache]"]
         >>> print(behaviour_matrix(run_cases(llm_cache_reference, (case,))))
-        | Case | What it shows | Sync twin | Async twin |
-        | --- | --- | --- | --- |
-        | [`no-generations`](#no-generations) | Nothing is written; ... | same | |
+        | Case | Sync twin | Async twin |
+        | --- | --- | --- |
+        | [`no-generations`](#no-generations) | identical |  |
         <BLANKLINE>
         ## Writing back
         <BLANKLINE>
         ### `no-generations` { #no-generations }
+        <BLANKLINE>
+        **The model returned no generation lists.** Nothing is written; ...
+        <BLANKLINE>
+        ```text title="update_cache: identical in both"
+        returned:         llm_output
+        existing_prompts: {1: hit[1]}
+        cache calls:      (none)
+        cache contents:   cache: {}
+        ```
+
+        A deliberately different candidate, whose `update_cache` returns
+        nothing, is shown beside langchain-core field by field where the two
+        differ:
+
+        >>> returns_none = types.SimpleNamespace(update_cache=lambda *args: None)
+        >>> print(behaviour_matrix(run_cases(returns_none, (case,)), "returns-none"))
+        | Case | Sync twin | Async twin |
         ...
+        ```text title="update_cache: langchain-core and returns-none differ"
+        returned:
+          langchain-core: llm_output
+          returns-none:   None
+        existing_prompts: {1: hit[1]}
+        cache calls:      (none)
+        cache contents:   cache: {}
+        ```
     """
     twins = sorted(
         (list(group) for _, group in groupby(report, key=_slug)),
         key=lambda group: group[0].case.step,
     )
-    lines = ["| Case | What it shows | Sync twin | Async twin |", "| --- | --- | --- | --- |"]
+    # What each case shows is said once, in its section: the table is for finding it.
+    lines = ["| Case | Sync twin | Async twin |", "| --- | --- | --- |"]
     for group in twins:
         by_kind = {_is_async(result): _verdict(result) for result in group}
-        lines.append(
-            f"| [`{_slug(group[0])}`](#{_slug(group[0])}) | {group[0].case.shows}"
-            f" | {by_kind.get(False, '')} | {by_kind.get(True, '')} |"
-        )
+        link = f"[`{_slug(group[0])}`](#{_slug(group[0])})"
+        lines.append(f"| {link} | {by_kind.get(False, '')} | {by_kind.get(True, '')} |")
     for step, sections in groupby(twins, key=lambda group: group[0].case.step):
         lines += ["", f"## {step.heading}"]
         for group in sections:
@@ -96,26 +159,33 @@ def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference")
     return "\n".join(lines)
 
 
-def _is_async(result: CaseResult) -> bool:
-    return result.case.scenario.function in ASYNC_FUNCTIONS
-
-
 def _case_section(group: list[CaseResult], candidate: str) -> list[str]:
     case = group[0].case
     lines = ["", f"### `{_slug(group[0])}` {{ #{_slug(group[0])} }}", ""]
-    lines.append(f"**{case.title}** {case.shows}")
-    for result in group:
+    lines.append(f"**{_plain(case.title)}** {case.shows}")
+    for number, result in enumerate(group):
         function = result.case.scenario.function
-        lines += ["", f"`{function}`: {_verdict(result)}."]
-        if not result.agree:
-            lines += ["", _fence(result.difference, "difference")]
-        lines += [
-            "",
-            _tab(candidate, result.actual.render()),
-            "",
-            _tab("langchain-core", result.expected.render()),
-        ]
+        # The first twin is shown; the other, much like it, is folded away under a
+        # summary line, open where it differs.
+        folded = number > 0
+        width = FOLDED_WIDTH if folded else SHOWN_WIDTH
+        if result.agree:
+            summary = f"{function}: identical in both"
+            text = _outcome_lines(result.expected, width)
+        else:
+            summary = f"{function}: langchain-core and {candidate} differ"
+            text = _compared_lines(result, candidate, width)
+        if folded:
+            marker = "??? success" if result.agree else "???+ failure"
+            block = textwrap.indent(_fence("\n".join(text)), "    ")
+            lines += ["", f'{marker} "{summary}"', "", block]
+        else:
+            lines += ["", _fence("\n".join(text), summary)]
     return lines
+
+
+def _is_async(result: CaseResult) -> bool:
+    return result.case.scenario.function in ASYNC_FUNCTIONS
 
 
 def written_cache(outcome: Outcome) -> str:

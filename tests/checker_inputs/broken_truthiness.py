@@ -1,4 +1,4 @@
-"""A plausible mistake: `if llm_cache:` where langchain-core checks `is not None`.
+"""A plausible mistake: `if llm_cache:`, not `is not None` like langchain-core.
 
 An empty cache can be falsy (any cache with a `__len__` is, while it is empty),
 so this version never writes to a fresh cache of that kind.

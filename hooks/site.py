@@ -1,0 +1,92 @@
+"""mkdocs hooks: the project as a .zip in the site; search that finds the pages a reader wants.
+
+The .zip holds the files git tracks (so a workshop can hand the project out from a local
+server, no git needed). Built from an unpacked .zip, where there is no git, it holds the same
+files: everything but what .gitignore names.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+ARCHIVE = "llm-cache-reference.zip"
+# Fixed, so that the same files make the same bytes on every build.
+TIMESTAMP = (2026, 1, 1, 0, 0, 0)
+# A code block's text would be most of the search index (about 200 KB of 340 KB), which every
+# page downloads; search finds pages by their prose, headings and inline code.
+CODE_BLOCK = re.compile(r"<pre(?=[ >])")
+# Search ranks a page by how often it uses the words typed; pages that go through every case
+# (the behaviour matrix, the version history) say "falsy", "async" or "cache key" more often
+# than the page explaining it. A reader typing a word wants the explanation or the how-to
+# first. (The teaching aids' internals are left out of the index, in their front matter.)
+SEARCH_BOOST_BY_FOLDER = {"explanation/": 4.0, "how-to/": 2.0}
+
+
+def _project_files(root: Path) -> list[str]:
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=root, check=True, capture_output=True, text=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return _files_git_would_track(root)
+    return sorted(name for name in listed.stdout.split("\0") if (root / name).is_file())
+
+
+def _files_git_would_track(root: Path) -> list[str]:
+    ignore = root / ".gitignore"
+    patterns = [".git", *(ignore.read_text().split() if ignore.exists() else [])]
+
+    def ignored(path: Path) -> bool:
+        return any(
+            fnmatch.fnmatch(part, pattern.strip("/"))
+            for part in path.relative_to(root).parts
+            for pattern in patterns
+        )
+
+    return sorted(
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*")
+        if path.is_file() and not ignored(path)
+    )
+
+
+def project_archive(root: Path) -> bytes:
+    """The project's files in one .zip, under a folder named after it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in _project_files(root):
+            entry = zipfile.ZipInfo(f"llm-cache-reference/{name}", TIMESTAMP)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            mode = (root / name).stat().st_mode
+            entry.external_attr = (mode & 0o777 | 0o100000) << 16
+            archive.writestr(entry, (root / name).read_bytes())
+    return buffer.getvalue()
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add the project's .zip to the site, so pages can link to it."""
+    root = Path(config.config_file_path).parent
+    files.append(File.generated(config, ARCHIVE, content=project_archive(root)))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Rank explanations and how-tos above the pages that merely mention a word."""
+    for folder, boost in SEARCH_BOOST_BY_FOLDER.items():
+        if page.file.src_uri.startswith(folder):
+            page.meta.setdefault("search", {}).setdefault("boost", boost)
+    return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Mark every code block for the search plugin to leave out of its index."""
+    return CODE_BLOCK.sub("<pre data-search-exclude", html)
