@@ -9,6 +9,7 @@ minute; each change's evidence is folded (`???`, pymdownx.details) below it.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -53,8 +54,10 @@ def shown(result: dict[str, Any]) -> str:
     if "hangs" in result:
         return f"hangs: no answer within {result['hangs']:g} s"
     if "not_available" in result:
-        return f"not comparable: {result['not_available']}"
-    return f"the case could not run: {result['error']}"
+        why = f"not comparable: {result['not_available']}"
+    else:
+        why = f"the case could not run: {result['error']}"
+    return textwrap.fill(why, width=76, subsequent_indent="  ")  # the column fits ~80
 
 
 def in_words(old: dict[str, Any], new: dict[str, Any]) -> str:

@@ -129,16 +129,6 @@ MACHINE_TEXT = [
     re.compile(r"(?<![\w.])/(work|root|home|tmp)/"),
     re.compile(r"Linux-\d+\.\d+"),
 ]
-# Pages whose over-wide blocks are made elsewhere, and fixed there: each entry goes once its
-# issue has landed. Every other page fails the test on any block wider than its column.
-NOT_YET_FITTING = {
-    "/explanation/version-history/": "the page is being rewritten (issue 10)",
-    "/workshop/exercise-1-write-back/": "the exercise file (issue 14)",
-    "/workshop/exercise-4-lookup-side/": "the exercise file (issue 14)",
-    "/workshop/solutions/exercise-1/": "the solution file (issue 14)",
-    "/workshop/solutions/exercise-2/": "the solution file (issue 14)",
-    "/workshop/solutions/exercise-4/": "the solution file (issue 14)",
-}
 SEARCHES = {
     "falsy": "/explanation/edge-cases/",
     "cache key": "/explanation/cache-key/",
@@ -460,7 +450,7 @@ def test_the_flowchart_reads_on_a_phone(tour: Tour) -> None:
 def test_every_code_block_fits_its_column(tour: Tour) -> None:
     overflowing = {path: visit.overflowing for path, visit in tour.visits.items()}
     too_wide = {path: blocks for path, blocks in overflowing.items() if blocks}
-    assert {path: too_wide[path] for path in too_wide.keys() - NOT_YET_FITTING} == {}
+    assert too_wide == {}
 
 
 def test_a_page_without_diagrams_is_light(tour: Tour) -> None:

@@ -3,7 +3,8 @@
 Work through the four steps in order. Each is marked `STEP N` below, and each
 has its own check, which runs only that step's behaviour cases:
 
-    python -m llm_cache_reference check tutorials/exercises/my_cache_helpers.py --step 1
+    python -m llm_cache_reference check \
+        tutorials/exercises/my_cache_helpers.py --step 1
 
 Leave out `--step` to run every case. A step is done when its check ends
 with "all agree with langchain-core".
@@ -34,7 +35,7 @@ def update_cache(
     new_results: LLMResult,
     prompts: list[str],
 ) -> dict[str, Any] | None:
-    """Write the model's new generations back, into `existing_prompts` and the cache.
+    """Write the new generations back: into `existing_prompts`, then the cache.
 
     `new_results.generations[i]` answers the prompt at index
     `missing_prompt_idxs[i]` of `prompts`. For each generation list, in order:
@@ -79,7 +80,7 @@ async def aupdate_cache(
     new_results: LLMResult,
     prompts: list[str],
 ) -> dict[str, Any] | None:
-    """Do what `update_cache` does, writing with the cache's async `aupdate`."""
+    """Do what `update_cache` does, with the cache's async `aupdate`."""
     raise NotImplementedError("step 3: the async twin of update_cache")
 
 
@@ -89,22 +90,26 @@ async def aupdate_cache(
 # --8<-- [start:step4]
 # STEP 4 (the read side): look the prompts up before the model runs.
 def get_prompts(
-    params: dict[str, Any], prompts: list[str], cache: BaseCache | bool | None = None
+    params: dict[str, Any],
+    prompts: list[str],
+    cache: BaseCache | bool | None = None,
 ) -> tuple[dict[int, list[Generation]], str, list[int], list[str]]:
     """Split the batch into hits and misses.
 
     `llm_string` is `str(sorted(params.items()))`. Look every prompt up with
     `cache.lookup(prompt, llm_string)`; a result counts as a hit only if it is
     a `list`. Return `(existing_prompts, llm_string, missing_prompt_idxs,
-    missing_prompts)`: the hits by index, then the index and text of every miss.
+    missing_prompts)`: the hits by index, then the index and text of each miss.
     """
     raise NotImplementedError("step 4: look the prompts up")
 
 
 async def aget_prompts(
-    params: dict[str, Any], prompts: list[str], cache: BaseCache | bool | None = None
+    params: dict[str, Any],
+    prompts: list[str],
+    cache: BaseCache | bool | None = None,
 ) -> tuple[dict[int, list[Generation]], str, list[int], list[str]]:
-    """Do what `get_prompts` does, looking up with the cache's async `alookup`."""
+    """Do what `get_prompts` does, with the cache's async `alookup`."""
     raise NotImplementedError("step 4: the async twin of get_prompts")
 
 

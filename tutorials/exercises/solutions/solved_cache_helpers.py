@@ -2,7 +2,8 @@
 
 Every behaviour case agrees with langchain-core:
 
-    python -m llm_cache_reference check tutorials/exercises/solutions/solved_cache_helpers.py
+    python -m llm_cache_reference check \
+        tutorials/exercises/solutions/solved_cache_helpers.py
 """
 
 from __future__ import annotations
@@ -23,15 +24,21 @@ def update_cache(
     new_results: LLMResult,
     prompts: list[str],
 ) -> dict[str, Any] | None:
-    """Write the model's new generations back, into `existing_prompts` and the cache."""
+    """Write the new generations to `existing_prompts`, then the cache."""
     llm_cache = resolve_cache(cache=cache)
     # Indexing, not zip(): zip would stop quietly where langchain-core raises
     # IndexError (more generation lists than indices).
     for i, generations in enumerate(new_results.generations):
         index = missing_prompt_idxs[i]
-        existing_prompts[index] = generations  # before the cache: it stays if the write fails
-        prompt = prompts[index]  # even with no cache: a bad index raises either way
-        if llm_cache is not None:  # not `if llm_cache:`, an empty cache may be falsy
+        existing_prompts[index] = (
+            generations  # before the cache: it stays if the write fails
+        )
+        prompt = prompts[
+            index
+        ]  # even with no cache: a bad index raises either way
+        if (
+            llm_cache is not None
+        ):  # not `if llm_cache:`, an empty cache may be falsy
             llm_cache.update(prompt, llm_string, generations)
     return new_results.llm_output
 
@@ -52,7 +59,9 @@ def resolve_cache(*, cache: BaseCache | bool | None) -> BaseCache | None:
         return global_cache
     if cache is False:
         return None
-    raise ValueError(f"not a cache argument: {cache}")  # f"{cache}", as langchain-core
+    raise ValueError(
+        f"not a cache argument: {cache}"
+    )  # f"{cache}", as langchain-core
 
 
 # --8<-- [end:step2]
@@ -67,7 +76,7 @@ async def aupdate_cache(
     new_results: LLMResult,
     prompts: list[str],
 ) -> dict[str, Any] | None:
-    """Do what `update_cache` does, writing with the cache's async `aupdate`."""
+    """Do what `update_cache` does, with the cache's async `aupdate`."""
     llm_cache = resolve_cache(cache=cache)
     for i, generations in enumerate(new_results.generations):
         index = missing_prompt_idxs[i]
@@ -83,7 +92,9 @@ async def aupdate_cache(
 
 # --8<-- [start:step4]
 def get_prompts(
-    params: dict[str, Any], prompts: list[str], cache: BaseCache | bool | None = None
+    params: dict[str, Any],
+    prompts: list[str],
+    cache: BaseCache | bool | None = None,
 ) -> tuple[dict[int, list[Generation]], str, list[int], list[str]]:
     """Split the batch into hits and misses."""
     llm_string = str(sorted(params.items()))
@@ -91,29 +102,47 @@ def get_prompts(
     hits: dict[int, list[Generation]] = {}
     missing_idxs: list[int] = []
     for index, prompt in enumerate(prompts):
-        found = None if llm_cache is None else llm_cache.lookup(prompt, llm_string)
+        found = (
+            None if llm_cache is None else llm_cache.lookup(prompt, llm_string)
+        )
         if isinstance(found, list):
             hits[index] = found
         else:
             missing_idxs.append(index)
-    return hits, llm_string, missing_idxs, [prompts[index] for index in missing_idxs]
+    return (
+        hits,
+        llm_string,
+        missing_idxs,
+        [prompts[index] for index in missing_idxs],
+    )
 
 
 async def aget_prompts(
-    params: dict[str, Any], prompts: list[str], cache: BaseCache | bool | None = None
+    params: dict[str, Any],
+    prompts: list[str],
+    cache: BaseCache | bool | None = None,
 ) -> tuple[dict[int, list[Generation]], str, list[int], list[str]]:
-    """Do what `get_prompts` does, looking up with the cache's async `alookup`."""
+    """Do what `get_prompts` does, with the cache's async `alookup`."""
     llm_string = str(sorted(params.items()))
     llm_cache = resolve_cache(cache=cache)
     hits: dict[int, list[Generation]] = {}
     missing_idxs: list[int] = []
     for index, prompt in enumerate(prompts):
-        found = None if llm_cache is None else await llm_cache.alookup(prompt, llm_string)
+        found = (
+            None
+            if llm_cache is None
+            else await llm_cache.alookup(prompt, llm_string)
+        )
         if isinstance(found, list):
             hits[index] = found
         else:
             missing_idxs.append(index)
-    return hits, llm_string, missing_idxs, [prompts[index] for index in missing_idxs]
+    return (
+        hits,
+        llm_string,
+        missing_idxs,
+        [prompts[index] for index in missing_idxs],
+    )
 
 
 # --8<-- [end:step4]
