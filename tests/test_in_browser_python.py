@@ -14,7 +14,6 @@ import functools
 import http.server
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -34,6 +33,8 @@ from playwright.sync_api import Page, Request, sync_playwright
 
 from llm_cache_reference import in_browser
 from llm_cache_reference.__main__ import main as checker_main
+from tests.chromium import FLAGS as CHROMIUM_FLAGS
+from tests.chromium import executable as chromium_executable
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "build" / "site"
@@ -43,7 +44,6 @@ STARTER = ROOT / "tutorials" / "exercises" / "my_cache_helpers.py"
 BROKEN = ROOT / "tests" / "checker_inputs"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 MEASUREMENTS = ROOT / "build" / "in-browser-measurements.json"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
 
 # Step 1's no-generations case loops for ever; the other step 1 cases pass.
 HANGS_ON_NO_GENERATIONS = """
@@ -318,22 +318,9 @@ class Browser:
         self.page.evaluate("() => window.llmCacheReference.ready()")
 
 
-def _chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        message = (
-            "Chromium is not installed, so Python in the page was not tested. "
-            "Install Debian's: apt-get update && apt-get install -y chromium"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
 @pytest.fixture(scope="module")
 def browser(served: Served, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    chromium = _chromium()
+    chromium = chromium_executable("Python in the page")
     outside: list[str] = []
 
     def note_if_outside(request: Request) -> None:

@@ -17,7 +17,6 @@ import http.server
 import os
 import platform
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -40,6 +39,9 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from tests.chromium import FLAGS as CHROMIUM_FLAGS
+from tests.chromium import executable as chromium_executable
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "build" / "site"
 BUILT_OK = ROOT / "build" / "site.ok"
@@ -48,18 +50,6 @@ SOURCES = ["docs", "reference", "tests", "tutorials", "hooks", "overrides", "sli
 SOURCES += ["site_extras", "build/slides", "mkdocs.yml", "pyproject.toml"]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 ARCHIVE = "llm-cache-reference.zip"
-# Flags for running Debian's Chromium as root, with no network and nothing phoning home. The
-# host resolver knows 127.0.0.1 only: a request to any other host fails in the browser.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 # What a page without a diagram may transfer on a cold load: the page, the theme's script and
@@ -167,19 +157,6 @@ class Tour:
     origin: str
     visits: dict[str, Visit]
     searches: dict[str, list[str]]
-
-
-def _chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        message = (
-            "Chromium is not installed, so the site was not checked in a browser. "
-            "Install Debian's: apt-get update && apt-get install -y chromium"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 def _site_is_current() -> bool:
@@ -297,7 +274,7 @@ class _Loads:
 @pytest.fixture(scope="module")
 def tour(origin: str) -> Tour:
     """Visit every page once, cold, and record everything the tests check."""
-    chromium = _chromium()
+    chromium = chromium_executable("the site")
     visits: dict[str, Visit] = {}
     loads = _Loads(origin)
 

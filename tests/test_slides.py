@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import textwrap
 from pathlib import Path
@@ -27,6 +26,8 @@ from slides.build import (
     expand,
     included,
 )
+from tests.chromium import FLAGS as CHROMIUM_FLAGS
+from tests.chromium import executable as chromium_executable
 from tests.recorded_runs import RECORDINGS
 
 # Where each slide's lowest element ends, below the slide's own bottom edge (negative: inside).
@@ -77,16 +78,10 @@ def test_the_deck_builds_with_no_network_at_all(
 def test_nothing_on_a_slide_runs_off_its_bottom(
     deck_html: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed: apt-get install -y chromium")
-        pytest.skip("Chromium is not installed")
+    chromium = chromium_executable("the slides' fit")
     deck = _built(tmp_path_factory)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.route(lambda url: not url.startswith("file:"), lambda route: route.abort())
         page.goto(deck.as_uri())
