@@ -54,7 +54,7 @@ __all__ = [
     "check",
     "check_module",
     "expected_outcomes",
-    "make_row",
+    "fill_report",
 ]
 
 STEPS: dict[int, str] = {step.value: step.label for step in Step}
@@ -188,7 +188,7 @@ def check(
         loaded = run.loaded
         _refuse_helpers(path, loaded.defined, loaded.problems)
         start = Report(path, step, chosen, (), loaded.output, loaded.output_cut)
-        return _report(start, expected, loaded.defined, run.observations(), on_progress)
+        return fill_report(start, expected, loaded.defined, run.observations(), on_progress)
 
 
 def check_module(
@@ -233,17 +233,10 @@ def check_module(
     _refuse_helpers(label, defined, kind_problems(module))
     outcomes = expected_outcomes(chosen) if expected is None else expected
     attempted = (observe_candidate(c, module) for c in chosen if c.scenario.function in defined)
-    return _report(Report(label, step, chosen), outcomes, defined, attempted, on_progress)
+    return fill_report(Report(label, step, chosen), outcomes, defined, attempted, on_progress)
 
 
-def make_row(case: Case, expected: Outcome, seen: Observed | None) -> Row:
-    """Judge one case: `seen` is what the learner's helper did, `None` if not defined.
-
-    Examples:
-        >>> from llm_cache_reference.cases import CASES
-        >>> make_row(CASES[0], expected_outcomes(CASES[:1])[CASES[0].name], None).status
-        'not attempted'
-    """
+def _row(case: Case, expected: Outcome, seen: Observed | None) -> Row:
     status: Status
     if seen is None:
         status = "not attempted"
@@ -254,18 +247,28 @@ def make_row(case: Case, expected: Outcome, seen: Observed | None) -> Row:
     return Row(case, status, expected, seen)
 
 
-def _report(
+def fill_report(
     report: Report,
     expected: Mapping[str, Outcome],
     defined: Sequence[FunctionName],
     observations: Iterator[Observed],
-    on_progress: Progress | None,
+    on_progress: Progress | None = None,
 ) -> Report:
+    """Judge each of the report's cases, in order, and return the report with its rows.
+
+    Args:
+        report: The report with no rows yet: its cases, and what the file printed.
+        expected: langchain-core's outcomes, by case name.
+        defined: The helpers the learner's module defines.
+        observations: One `Observed` per case of a defined helper, in case order
+            (`checker_candidate.observe_each` makes them so).
+        on_progress: Called once at the start, then as each row is made.
+    """
     if on_progress is not None:
         on_progress(report)
     for case in report.cases:
         seen = next(observations) if case.scenario.function in defined else None
-        report = replace(report, rows=(*report.rows, make_row(case, expected[case.name], seen)))
+        report = replace(report, rows=(*report.rows, _row(case, expected[case.name], seen)))
         if on_progress is not None:
             on_progress(report)
     return report

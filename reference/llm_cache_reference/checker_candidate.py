@@ -14,6 +14,11 @@ processes).
 - `observe_candidate` runs one case and returns an `Observed`: the outcome,
   plus what the outcome does not compare (the exception's message and the
   line of the learner's file it came from, the warnings, what was printed).
+- `observe_each` runs case after case and applies the rule for a helper that
+  had to be stopped: its later cases are reported at once, not run. How a
+  helper is stopped (a child process killed, a deadline inside Python) is the
+  caller's; so are `out_of_time` and `import_did_not_finish`, the words both
+  callers use for it.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import io
 import sys
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -45,9 +50,12 @@ __all__ = [
     "Observed",
     "Raised",
     "defined_helpers",
+    "import_did_not_finish",
     "kind_problems",
     "load_candidate",
     "observe_candidate",
+    "observe_each",
+    "out_of_time",
     "parameters_of",
 ]
 
@@ -337,3 +345,56 @@ def observe_candidate(case: Case, module: object) -> Observed:
         text,
         cut,
     )
+
+
+def out_of_time(time_limit: float) -> str:
+    """Why a helper, or importing the file, was stopped for time, in words."""
+    return f"did not finish within {time_limit:g} s, so it was stopped"
+
+
+def import_did_not_finish(path: str, why: str) -> CheckError:
+    """The refusal for a file whose import was stopped; `why` as `out_of_time` says it."""
+    return CheckError(
+        f"Importing {path} {why}. Does the file run a loop, wait for input or "
+        "exit at the top level? Put such code under `if __name__ == '__main__':`."
+    )
+
+
+def observe_each(
+    cases: Sequence[Case],
+    defined: Sequence[FunctionName],
+    observe_first: Callable[[Sequence[Case]], Observed | str],
+) -> Iterator[Observed]:
+    """One `Observed` per case of a defined helper, in order; a stopped helper's rest not run.
+
+    Args:
+        cases: The cases to check, those of undefined helpers included.
+        defined: The helpers the learner's module defines.
+        observe_first: Observes the first of the cases it is given, which are
+            every case still to be observed from that one on (a fresh child
+            process is started on them). It returns the `Observed`, or why the
+            helper had to be stopped, in words; the caller has then made ready
+            to run the other helpers' cases.
+
+    Once a helper is stopped, each of its later cases is reported at once as not
+    run, naming the case it was stopped in: a file whose helpers all hang costs
+    one time limit per helper, not one per case.
+    """
+    stopped: dict[FunctionName, str] = {}  # helper: the case it was stopped in
+    for index, case in enumerate(cases):
+        function = case.scenario.function
+        if function not in defined:
+            continue
+        if function in stopped:
+            yield Observed(case.name, None, "not run", stopped_in=stopped[function])
+            continue
+        still = [
+            c
+            for c in cases[index:]
+            if c.scenario.function in defined and c.scenario.function not in stopped
+        ]
+        seen = observe_first(still)
+        if isinstance(seen, str):
+            stopped[function] = case.name
+            seen = Observed(case.name, None, f"Your helper {seen}")
+        yield seen

@@ -34,9 +34,12 @@ from llm_cache_reference.checker_candidate import (
     Observed,
     captured_output,
     defined_helpers,
+    import_did_not_finish,
     kind_problems,
     load_candidate,
     observe_candidate,
+    observe_each,
+    out_of_time,
 )
 from llm_cache_reference.harness import FunctionName
 
@@ -176,7 +179,7 @@ class _Child:
     def receive(self, time_limit: float) -> Message | str:
         """The next message, or in words why none came."""
         if not self.receiver.poll(time_limit):
-            return f"did not finish within {time_limit:g} s, so it was stopped"
+            return out_of_time(time_limit)
         try:
             message: Message = self.receiver.recv()
         except EOFError:
@@ -226,35 +229,25 @@ class FileRun:
         if isinstance(loaded, LoadFailed):
             raise CheckError(loaded.message)
         assert isinstance(loaded, str)  # the child's first message is about loading
-        raise CheckError(
-            f"Importing {self.path} {loaded}. Does the file run a loop, wait for input or "
-            "exit at the top level? Put such code under `if __name__ == '__main__':`."
-        )
+        raise import_did_not_finish(self.path, loaded)
 
     def observations(self) -> Iterator[Observed]:
         """One `Observed` per case whose helper the file defines, in order, as each ends.
 
         Once a helper has been stopped, its later cases come at once, not run.
         """
-        stopped: dict[FunctionName, str] = {}  # helper: the case it was stopped in
-        attempted = [c for c in self.cases if c.scenario.function in self.loaded.defined]
-        for index, case in enumerate(attempted):
-            function = case.scenario.function
-            if function in stopped:
-                yield Observed(case.name, None, "not run", stopped_in=stopped[function])
-                continue
-            if self._child is None:
-                rest = [c for c in attempted[index:] if c.scenario.function not in stopped]
-                self._start(rest)
-            assert self._child is not None  # just started
-            message = self._child.receive(self.time_limit)
-            if isinstance(message, Observed):  # the child sends one per case, in order
-                yield message
-                continue
-            assert isinstance(message, str)  # the file loaded before, so no other message
-            stopped[function] = case.name
-            self.close()  # this child is stuck or gone: a fresh one runs the rest
-            yield Observed(case.name, None, f"Your helper {message}")
+        return observe_each(self.cases, self.loaded.defined, self._observe_first)
+
+    def _observe_first(self, cases: Sequence[Case]) -> Observed | str:
+        if self._child is None:
+            self._start(cases)
+        assert self._child is not None  # just started
+        message = self._child.receive(self.time_limit)
+        if isinstance(message, Observed):  # the child sends one per case, in order
+            return message
+        assert isinstance(message, str)  # the file loaded before, so no other message
+        self.close()  # this child is stuck or gone: a fresh one runs the rest
+        return message
 
     def close(self) -> None:
         """Stop the child, if one is running."""

@@ -37,6 +37,7 @@ from types import FrameType, ModuleType
 from typing import Any, TypeVar
 
 from llm_cache_reference import checker, checker_candidate, checker_text
+from llm_cache_reference.cases import Case
 
 __all__ = ["EXERCISE_PATH", "Checked", "Ran", "check", "run", "run_file"]
 
@@ -171,9 +172,9 @@ _WIDTH = 80  # the command line's, when it prints to a file or does not know the
 def _check_in_process(path: str, step: int | None, time_limit: float) -> checker.Report:
     """`checker.check` with the learner's module in this process, under a deadline.
 
-    As `checker_child.FileRun` does with child processes: once a helper is stopped,
-    its later cases are reported at once, not run, and the others' cases run on a
-    freshly imported module.
+    As with child processes, once a helper is stopped its later cases are reported
+    at once, not run (`checker_candidate.observe_each`), and the other helpers'
+    cases run on a freshly imported module.
     """
     chosen = checker.cases_for(step)
     # Before the learner's module is imported, so that it cannot change them.
@@ -183,28 +184,22 @@ def _check_in_process(path: str, step: int | None, time_limit: float) -> checker
     # check_module with no cases makes only its refusals: no helper, or a wrong kind.
     checker.check_module(module, label=path, cases=(), expected={})
     defined = checker_candidate.defined_helpers(module)
-    stopped: dict[str, str] = {}  # helper: the case it was stopped in
-    rows = []
-    for case in chosen:
-        function = case.scenario.function
-        seen: checker.Observed | None = None
-        if function in stopped:
-            seen = checker.Observed(case.name, None, "not run", stopped_in=stopped[function])
-        elif function in defined:
-            deadline = _Deadline(time_limit, path)
-            observe = functools.partial(checker_candidate.observe_candidate, case, module)
-            seen = _under(deadline, observe)
-            if deadline.expired:
-                seen = checker.Observed(case.name, None, f"Your helper {_stopped(time_limit)}")
-                stopped[function] = case.name
-                with checker_candidate.captured_output():  # printed once, the first time
-                    module = _load(path, time_limit)
-        rows.append(checker.make_row(case, expected[case.name], seen))
-    return checker.Report(path, step, chosen, tuple(rows), *output.text())
 
+    def observe_first(cases: Sequence[Case]) -> checker.Observed | str:
+        nonlocal module
+        deadline = _Deadline(time_limit, path)
+        seen = _under(
+            deadline, functools.partial(checker_candidate.observe_candidate, cases[0], module)
+        )
+        if not deadline.expired:
+            return seen
+        with checker_candidate.captured_output():  # printed once, the first time
+            module = _load(path, time_limit)
+        return checker_candidate.out_of_time(time_limit)
 
-def _stopped(time_limit: float) -> str:
-    return f"did not finish within {time_limit:g} s, so it was stopped"
+    start = checker.Report(path, step, chosen, (), *output.text())
+    observations = checker_candidate.observe_each(chosen, defined, observe_first)
+    return checker.fill_report(start, expected, defined, observations)
 
 
 def _load(path: str, time_limit: float) -> ModuleType:
@@ -214,10 +209,7 @@ def _load(path: str, time_limit: float) -> ModuleType:
     except checker.CheckError:
         if not deadline.expired:
             raise
-    raise checker.CheckError(
-        f"Importing {path} {_stopped(time_limit)}. Does the file run a loop, wait for input or "
-        "exit at the top level? Put such code under `if __name__ == '__main__':`."
-    )
+    raise checker_candidate.import_did_not_finish(path, checker_candidate.out_of_time(time_limit))
 
 
 class _OutOfTime(BaseException):
