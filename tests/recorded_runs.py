@@ -20,10 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llm_cache_reference.__main__ import main as checker_main
+from llm_cache_reference.cases import CASES
 
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIALS = ROOT / "tutorials"
 EXPECTED = TUTORIALS / "expected"
+TRACES = EXPECTED / "traces"
+"""The reference traced on every case (`python -m llm_cache_reference trace CASE`)."""
 SLIDE_CODE = ROOT / "slides" / "code"
 SLIDE_EXPECTED = ROOT / "slides" / "expected"
 CHECKER_COLUMNS = 80
@@ -83,6 +86,16 @@ def _slide_code(name: str) -> Recording:
 def _check(name: str, *args: str, exit_status: int, on_stderr: bool = False) -> Recording:
     expected = (EXPECTED / f"check-{name}.txt",)
     return Recording(f"check-{name}", ("check", *args), expected, True, exit_status, on_stderr)
+
+
+def _trace(name: str, case: str, *file: str, exit_status: int) -> Recording:
+    expected = (EXPECTED / f"trace-{name}.txt",)
+    return Recording(f"trace-{name}", ("trace", case, *file), expected, True, exit_status)
+
+
+def _reference_trace(case: str) -> Recording:
+    """The reference traced on one case: the file the site's stepper and the tests agree on."""
+    return Recording(f"trace-{case}", ("trace", case), (TRACES / f"{case}.txt",), True, 0)
 
 
 RECORDINGS: tuple[Recording, ...] = (
@@ -156,6 +169,37 @@ RECORDINGS: tuple[Recording, ...] = (
         "summary-starter", "tutorials/exercises/my_cache_helpers.py", "--summary", exit_status=1
     ),
     _check("solution", "tutorials/exercises/solutions/solved_cache_helpers.py", exit_status=0),
+    _trace(
+        "broken_truthiness",
+        "falsy-cache-still-written",
+        "tests/checker_inputs/broken_truthiness.py",
+        exit_status=1,
+    ),
+    _trace(
+        "broken_forgets_existing_prompts",
+        "hits-and-misses",
+        "tests/checker_inputs/broken_forgets_existing_prompts.py",
+        exit_status=1,
+    ),
+    _trace(
+        "broken_missing_await",
+        "hits-and-misses",
+        "tests/checker_inputs/broken_missing_await.py",
+        exit_status=1,
+    ),
+    _trace(
+        "broken_commented_out_import",
+        "none-without-global",
+        "tests/checker_inputs/broken_commented_out_import.py",
+        exit_status=1,
+    ),
+    _trace(
+        "broken_equals_true",
+        "unsupported-1",
+        "tests/checker_inputs/broken_equals_true.py",
+        exit_status=1,
+    ),
+    *(_reference_trace(case.name) for case in CASES),
     _slide_code("cache_key"),
     _slide_code("write_back_by_hand"),
     _slide_code("is_not_equals"),
@@ -231,6 +275,7 @@ def write_all() -> None:
             recorded, elsewhere = recording.recorded(output)
             if elsewhere or output.exit_status != recording.exit_status:
                 raise SystemExit(f"{recording.name}: exit {output.exit_status}\n{elsewhere}")
+            path.parent.mkdir(exist_ok=True)
             path.write_text(recorded)
             print(f"wrote {path.relative_to(ROOT)}")
 

@@ -21,6 +21,87 @@ def test_reference_agrees_with_langchain_core(case: Case) -> None:
     assert actual == expected, harness.difference(expected, actual)
 
 
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_the_references_timeline_equals_langchain_cores_event_by_event(case: Case) -> None:
+    expected = harness.record(case.scenario, langchain_llms).timeline
+    actual = harness.record(case.scenario, llm_cache_reference).timeline
+    assert [event.text() for event in actual] == [event.text() for event in expected]
+    assert actual == expected
+    assert isinstance(expected[-1], harness.Finish)
+
+
+def test_a_timeline_holds_the_dict_writes_and_the_cache_calls_in_the_order_made() -> None:
+    scenario = CASES_BY_NAME["write-fails-halfway[update_cache]"].scenario
+    recorded = harness.record(scenario, langchain_llms)
+    assert [event.text() for event in recorded.timeline] == [
+        "existing_prompts[0] = new[0]",
+        "cache.update('a', 'llm-string', new[0])",
+        "existing_prompts[2] = new[1]",
+        "cache.update('c', 'llm-string', new[1])",
+        "raises CacheWriteError",
+    ]
+    assert recorded.outcome == observe(scenario, langchain_llms)
+
+
+def _cache_first_update_cache(
+    cache: Any,
+    existing_prompts: dict[int, Any],
+    llm_string: str,
+    missing_prompt_idxs: list[int],
+    new_results: Any,
+    prompts: list[str],
+) -> Any:
+    """The cache written before `existing_prompts`: the same end state, another order."""
+    llm_cache = llm_cache_reference.resolve_cache(cache=cache)
+    for i, result in enumerate(new_results.generations):
+        if llm_cache is not None:
+            llm_cache.update(prompts[missing_prompt_idxs[i]], llm_string, result)
+        existing_prompts[missing_prompt_idxs[i]] = result
+    return new_results.llm_output
+
+
+def test_only_the_timeline_tells_a_cache_first_helper_from_langchain_core() -> None:
+    scenario = CASES_BY_NAME["hits-and-misses[update_cache]"].scenario
+    broken = types.SimpleNamespace(update_cache=_cache_first_update_cache)
+    expected, actual = harness.record(scenario, langchain_llms), harness.record(scenario, broken)
+    assert actual.outcome == expected.outcome
+    assert actual.timeline != expected.timeline
+    assert sorted(map(str, actual.timeline)) == sorted(map(str, expected.timeline))
+    assert actual.timeline[0] == CacheCall("cache", "update", ("'a'", "'llm-string'", "new[0]"))
+
+
+def test_every_way_of_changing_existing_prompts_is_on_the_timeline() -> None:
+    def busy_update_cache(cache: Any, existing_prompts: dict[Any, Any], *args: Any) -> Any:
+        more: dict[Any, Any] = {7: "u"}
+        existing_prompts.update(more, eight="k")
+        existing_prompts |= {9: "o"}
+        existing_prompts.setdefault(1, "kept")  # 1 is a hit already: no change
+        existing_prompts.setdefault(10, "s")
+        assert existing_prompts.pop(7) == "u"
+        assert existing_prompts.pop(7, "gone") == "gone"
+        del existing_prompts[9]
+        existing_prompts.clear()
+        with pytest.raises(KeyError):
+            existing_prompts.pop(7)
+        return None
+
+    broken = types.SimpleNamespace(update_cache=busy_update_cache)
+    recorded = harness.record(harness.Scenario("update_cache"), broken)
+    assert [event.text() for event in recorded.timeline] == [
+        "existing_prompts[7] = 'u'",
+        "existing_prompts['eight'] = 'k'",
+        "existing_prompts[9] = 'o'",
+        "existing_prompts[10] = 's'",
+        "del existing_prompts[7]",
+        "del existing_prompts[9]",
+        "del existing_prompts[1]",
+        "del existing_prompts['eight']",
+        "del existing_prompts[10]",
+        "returns None",
+    ]
+    assert recorded.outcome.existing_prompts == "{}"
+
+
 def test_run_cases_reports_every_case_in_order() -> None:
     report = run_cases(llm_cache_reference, CASES)
     assert [result.case for result in report] == list(CASES)

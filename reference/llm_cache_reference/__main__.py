@@ -1,9 +1,13 @@
-"""Command line: `python -m llm_cache_reference check PATH [--step N] [--summary]`.
+"""Command line: `python -m llm_cache_reference check|trace ...`.
 
-Exit status: 0 when every attempted case agrees with langchain-core, 1 when
-one does not, 2 when the file cannot be checked at all or an argument is wrong
-(one paragraph says why), 130 when interrupted with Ctrl-C, 141 when the
-reader of the output goes away (`| head`), as if ended by SIGPIPE.
+`check PATH [--step N] [--summary]` checks a learner's helpers, case by case;
+`trace CASE [PATH]` steps through one case, line by line.
+
+Exit status: 0 when every attempted case agrees with langchain-core (for
+`trace`: when the timelines agree), 1 when one does not, 2 when the file cannot
+be checked at all or an argument is wrong (one paragraph says why), 130 when
+interrupted with Ctrl-C, 141 when the reader of the output goes away (`| head`),
+as if ended by SIGPIPE.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import NoReturn
 from typing_extensions import override
 
 from llm_cache_reference import checker, checker_text, interrupt
+from llm_cache_reference.trace import command
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,6 +83,23 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print only one line per step: how many of its cases agree",
     )
+    trace = commands.add_parser(
+        "trace",
+        help="step through one case: a helper line by line, beside langchain-core's timeline",
+        description=(
+            "Run one behaviour case on the reference's helper, or on yours in PATH, line by "
+            "line: what each line changed and the events it caused (each write into "
+            "existing_prompts, each cache call, the return). Print that beside "
+            "langchain-core's events, and name the first event where they differ and the "
+            "line that made it."
+        ),
+    )
+    trace.add_argument(
+        "case",
+        help="a case's name, such as 'write-fails-halfway[update_cache]'; without the "
+        "bracket, the first of its twins that PATH defines",
+    )
+    trace.add_argument("path", nargs="?", help="your Python file (default: the reference)")
     return parser
 
 
@@ -87,7 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if signal.getsignal(signal.SIGINT) is interrupt.exit_quietly:
             # Ready: from here on Ctrl-C raises, so the checker stops its child first.
             signal.signal(signal.SIGINT, signal.default_int_handler)
-        return _check(_parser().parse_args(argv))
+        args = _parser().parse_args(argv)
+        return _trace(args) if args.command == "trace" else _check(args)
     except KeyboardInterrupt:
         print(interrupt.MESSAGE, file=sys.stderr)
         return 130
@@ -98,6 +121,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
         return 141
+
+
+def _refusal(why: Exception, width: int) -> int:
+    """Print why nothing could be done, a paragraph at a time; return exit status 2."""
+    paragraphs = str(why).split("\n\n")
+    text = "\n\n".join(
+        textwrap.fill(p, width=min(width, 88), break_on_hyphens=False) for p in paragraphs
+    )
+    print(text, file=sys.stderr)
+    return 2
+
+
+def _trace(args: argparse.Namespace) -> int:
+    width = checker_text.terminal_width()
+    try:
+        traced = command.run(args.case, args.path, width)
+    except command.TraceError as error:
+        return _refusal(error, width)
+    except checker.CheckError as error:
+        return _refusal(Exception(f"Cannot trace: {error}"), width)
+    print(traced.text, flush=True)
+    return traced.exit_status
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -119,12 +164,7 @@ def _check(args: argparse.Namespace) -> int:
             on_progress=None if args.summary else show,
         )
     except checker.CheckError as error:
-        paragraphs = f"Cannot check: {error}".split("\n\n")
-        text = "\n\n".join(
-            textwrap.fill(p, width=min(width, 88), break_on_hyphens=False) for p in paragraphs
-        )
-        print(text, file=sys.stderr)
-        return 2
+        return _refusal(Exception(f"Cannot check: {error}"), width)
     lines = checker_text.summary(report) if args.summary else checker_text.footer(report, width)
     print("\n".join(lines), flush=True)
     return report.exit_status

@@ -177,6 +177,51 @@ class CacheCall:
 
 
 @dataclass(frozen=True)
+class DictWrite:
+    """One change the helper made to the caller's `existing_prompts`, described.
+
+    Attributes:
+        key: The key, described (`0`).
+        value: What was stored under it, described (`new[0]`); `None` when
+            the key was deleted.
+
+    Examples:
+        >>> DictWrite("0", "new[0]").text(), DictWrite("1", None).text()
+        ('existing_prompts[0] = new[0]', 'del existing_prompts[1]')
+    """
+
+    key: str
+    value: str | None
+
+    def text(self) -> str:
+        """The change as the statement that makes it."""
+        if self.value is None:
+            return f"del existing_prompts[{self.key}]"
+        return f"existing_prompts[{self.key}] = {self.value}"
+
+
+@dataclass(frozen=True)
+class Finish:
+    """How the call ended: what it returned, or the type of what it raised.
+
+    Examples:
+        >>> Finish("llm_output", None).text(), Finish(None, "ValueError").text()
+        ('returns llm_output', 'raises ValueError')
+    """
+
+    returned: str | None
+    raised: str | None
+
+    def text(self) -> str:
+        """`returns ...` or `raises ...`."""
+        return f"raises {self.raised}" if self.raised else f"returns {self.returned}"
+
+
+Event = CacheCall | DictWrite | Finish
+"""One thing a helper did that a caller can see, in the order it did them."""
+
+
+@dataclass(frozen=True)
 class CacheContents:
     """What one recording cache holds after the call, by prompt.
 
@@ -377,16 +422,100 @@ class CallLog(Protocol):
 
 
 class Log:
-    """The `CallLog` `observe` uses: each call as a `CacheCall`, in order."""
+    """The `CallLog` `observe` uses: each call as a `CacheCall`, in order.
+
+    It keeps the timeline too: the cache calls and the changes to
+    `existing_prompts`, as one list of events in the order they happened; and,
+    for whoever watches the call as it runs (`trace`), the recording caches and
+    the `existing_prompts` of the call.
+    """
 
     def __init__(self, describe: Describer) -> None:
         self.describe = describe
         self.calls: list[CacheCall] = []
+        self.events: list[Event] = []
         self.writes = 0
+        self.caches: list[RecordingCache] = []
+        self.existing_prompts: dict[int, list[Generation]] | None = None
 
     def record(self, owner: str, method: str, *args: object, phase: Phase | None = None) -> None:
         """Log one call, each argument described."""
-        self.calls.append(CacheCall(owner, method, tuple(map(self.describe, args)), phase))
+        call = CacheCall(owner, method, tuple(map(self.describe, args)), phase)
+        self.calls.append(call)
+        self.events.append(call)
+
+    def wrote(self, key: object, value: object | None) -> None:
+        """Log one change to `existing_prompts`; `value` `None` for a deletion."""
+        described = None if value is None else self.describe(value)
+        self.events.append(DictWrite(self.describe(key), described))
+
+
+_DELETED = object()
+
+
+class RecordingDict(dict[Any, Any]):
+    """The caller's `existing_prompts`: a dict that reports every change to a `Log`.
+
+    The ways a helper may well change it (assigning, `update`, `|=`,
+    `setdefault`, `del`, `pop`, `clear`) all go through `__setitem__` or
+    `__delitem__` here, so each change is logged, whichever way it was made.
+
+    Examples:
+        >>> log = Log(Describer())
+        >>> found = RecordingDict({1: "hit"}, log)
+        >>> found[0] = "new"
+        >>> found.update({2: "x"})
+        >>> del found[1]
+        >>> [event.text() for event in log.events]
+        ["existing_prompts[0] = 'new'", "existing_prompts[2] = 'x'", 'del existing_prompts[1]']
+        >>> found
+        {0: 'new', 2: 'x'}
+    """
+
+    def __init__(self, items: dict[Any, Any], log: Log) -> None:
+        super().__init__(items)
+        self._log = log
+
+    @override
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._log.wrote(key, value)
+
+    @override
+    def __delitem__(self, key: Any) -> None:
+        super().__delitem__(key)
+        self._log.wrote(key, None)
+
+    @override
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    @override
+    def __ior__(self, other: Any) -> RecordingDict:
+        self.update(other)
+        return self
+
+    @override
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    @override
+    def pop(self, key: Any, default: Any = _DELETED) -> Any:
+        if key not in self:
+            if default is _DELETED:
+                raise KeyError(key)
+            return default
+        value = self[key]
+        del self[key]
+        return value
+
+    @override
+    def clear(self) -> None:
+        for key in list(self):
+            del self[key]
 
 
 class RecordingCache(BaseCache):
@@ -592,21 +721,55 @@ def observe(scenario: Scenario, implementation: object) -> Outcome:
         AttributeError: The implementation lacks the helper.
         WrongKind: The helper is not async where it should be, or the reverse.
     """
+    return record(scenario, implementation).outcome
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One call, observed: its outcome and its timeline.
+
+    Attributes:
+        outcome: What a caller can see once the call is over.
+        timeline: What the helper did, in order: each change to
+            `existing_prompts`, each cache call, then how it ended.
+    """
+
+    outcome: Outcome
+    timeline: tuple[Event, ...]
+
+
+def record(scenario: Scenario, implementation: object, log: Log | None = None) -> Recorded:
+    """`observe`, keeping the timeline as well as the outcome.
+
+    Args:
+        scenario: The call to make.
+        implementation: A module or object with the helper as an attribute.
+        log: Where the call is logged, for a caller that watches it as it
+            runs; a fresh one when `None`.
+
+    Raises:
+        AttributeError: The implementation lacks the helper.
+        WrongKind: The helper is not async where it should be, or the reverse.
+    """
     function = getattr(implementation, scenario.function)
-    describe = Describer()
-    log = Log(describe)
+    log = Log(Describer()) if log is None else log
+    describe = log.describe
 
     def new_cache(name: str) -> RecordingCache:
         cache = recording_cache(
             scenario.flavour, name, log, scenario.fail_on_write, scenario.fail_with
         )
+        describe.name(cache, name)
         for prompt, kind in scenario.stored:
             value = stored_value(kind, prompt)
             describe.name(value, f"stored[{prompt!r}]")
             cache.store[prompt, str(sorted(scenario.params))] = value
+        log.caches.append(cache)
         return cache
 
     cache_arg = cache_argument(scenario.cache, log, new_cache)
+    if scenario.cache == "duck":
+        describe.name(cache_arg, "duck")
     caches = [cache_arg] if isinstance(cache_arg, RecordingCache) else []
 
     existing_prompts: dict[int, list[Generation]] = {}
@@ -614,6 +777,8 @@ def observe(scenario: Scenario, implementation: object) -> Outcome:
         for i in scenario.hits:
             existing_prompts[i] = [Generation(text=f"hit {i}")]
             describe.name(existing_prompts[i], f"hit[{i}]")
+        # From here on each change is logged: the hits above are the caller's, not the helper's.
+        existing_prompts = log.existing_prompts = RecordingDict(existing_prompts, log)
         new_results = LLMResult(
             generations=[[Generation(text=f"new {i}")] for i in range(scenario.generations)],
             llm_output={"token_usage": 7},
@@ -621,6 +786,7 @@ def observe(scenario: Scenario, implementation: object) -> Outcome:
         for i, generation_list in enumerate(new_results.generations):
             describe.name(generation_list, f"new[{i}]")
         describe.name(new_results.llm_output, "llm_output")
+        describe.name(new_results, "new_results")
         args: tuple[object, ...] = (
             cache_arg,
             existing_prompts,
@@ -645,16 +811,18 @@ def observe(scenario: Scenario, implementation: object) -> Outcome:
             returned, raised = _call(function, scenario.function in ASYNC_FUNCTIONS, args)
     finally:
         set_llm_cache(previous_global)
-    return Outcome(
+    outcome = Outcome(
         returned=None if raised else describe(returned),
         raised=raised,
         existing_prompts=describe(existing_prompts) if scenario.writes_back else None,
         calls=tuple(log.calls),
-        cached=tuple(_contents(cache, describe) for cache in caches),
+        cached=tuple(contents(cache, describe) for cache in caches),
     )
+    return Recorded(outcome, (*log.events, Finish(outcome.returned, outcome.raised)))
 
 
-def _contents(cache: RecordingCache, describe: Describer) -> CacheContents:
+def contents(cache: RecordingCache, describe: Describer) -> CacheContents:
+    """What a recording cache holds, by prompt, each value described."""
     # By prompt alone: the calls show each key's llm_string.
     entries = tuple((prompt, describe(value)) for (prompt, _), value in cache.store.items())
     return CacheContents(cache.name, entries)
