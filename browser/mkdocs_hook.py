@@ -1,8 +1,9 @@
 """mkdocs hook: the in-browser Python's script, on the pages that run Python, and no others.
 
-A page runs Python when it holds a `llmcr-run` or `llmcr-exercise` block (see
-docs/assets/js/python-in-page.js). Only those pages get the script and its styles,
-so the runtime (about 18 MB the first time) is never fetched for any other page.
+A page runs Python when it holds a `llmcr-run`, `llmcr-exercise` or `llmcr-stepper`
+block (see docs/assets/js/python-in-page.js and stepper.js). Only those pages get the
+scripts and their styles, so the runtime (about 18 MB the first time) is never fetched
+for any other page, and then only once the reader asks for it.
 """
 
 from __future__ import annotations
@@ -13,17 +14,17 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-RUNS_PYTHON = re.compile(r'class="llmcr-(run|exercise)"')
-SCRIPT = "assets/js/python-in-page.js"
-STYLES = "assets/js/python-in-page.css"
+RUNS_PYTHON = re.compile(r'class="llmcr-(run|exercise|stepper)"')
+SCRIPTS = ("assets/js/python-in-page.js", "assets/js/stepper.js")
+STYLES = ("assets/js/python-in-page.css", "assets/js/stepper.css")
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Add the loader to a page that holds a block running Python."""
     if not RUNS_PYTHON.search(output):
         return output
-    script, styles = (get_relative_url(path, page.url) for path in (SCRIPT, STYLES))
-    tags = (
-        f'<link rel="stylesheet" href="{styles}">\n<script type="module" src="{script}"></script>\n'
-    )
-    return output.replace("</head>", tags + "</head>", 1)
+    tags = [f'<link rel="stylesheet" href="{get_relative_url(s, page.url)}">' for s in STYLES]
+    tags += [
+        f'<script type="module" src="{get_relative_url(s, page.url)}"></script>' for s in SCRIPTS
+    ]
+    return output.replace("</head>", "\n".join(tags) + "\n</head>", 1)

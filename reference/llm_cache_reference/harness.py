@@ -466,8 +466,11 @@ class RecordingDict(dict[Any, Any]):
         >>> found[0] = "new"
         >>> found.update({2: "x"})
         >>> del found[1]
-        >>> [event.text() for event in log.events]
-        ["existing_prompts[0] = 'new'", "existing_prompts[2] = 'x'", 'del existing_prompts[1]']
+        >>> for event in log.events:
+        ...     print(event.text())
+        existing_prompts[0] = 'new'
+        existing_prompts[2] = 'x'
+        del existing_prompts[1]
         >>> found
         {0: 'new', 2: 'x'}
     """
@@ -585,6 +588,10 @@ class DuckCache:
 
     def __init__(self, log: CallLog) -> None:
         self.log = log
+
+    def __repr__(self) -> str:
+        # No address: resolve_cache's message shows it, and traces record the message.
+        return "DuckCache()"
 
     def lookup(self, prompt: str, llm_string: str) -> None:
         """Log the lookup; find nothing."""

@@ -30,16 +30,22 @@ import sys
 import textwrap
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any, TypeVar
 
-from llm_cache_reference import checker, checker_candidate, checker_text
-from llm_cache_reference.cases import Case
+from langchain_core.language_models import llms as langchain_llms
 
-__all__ = ["EXERCISE_PATH", "Checked", "Ran", "check", "run", "run_file"]
+import llm_cache_reference
+from llm_cache_reference import cache_helpers, checker, checker_candidate, checker_text
+from llm_cache_reference.cases import Case
+from llm_cache_reference.harness import record
+from llm_cache_reference.trace import command, page
+
+__all__ = ["EXERCISE_PATH", "Checked", "Ran", "Stepped", "check", "run", "run_file", "step_through"]
 
 EXERCISE_PATH = "tutorials/exercises/my_cache_helpers.py"
 """Where `check` saves the learner's source: the path the workshop's command names."""
@@ -76,6 +82,8 @@ class Checked:
             1 not yet, 2 the source cannot be checked at all.
         report: What the command line prints: the table, or the reason the
             source cannot be checked.
+        failing: The names of the cases that failed or could not run, in
+            report order: those the page offers to step through.
     """
 
     passed: int
@@ -84,6 +92,7 @@ class Checked:
     not_attempted: int
     exit_status: int
     report: str
+    failing: tuple[str, ...] = ()
 
 
 def run(source: str, path: str = "<page>", argv: Sequence[str] = ()) -> Ran:
@@ -163,10 +172,68 @@ def check(
         not_attempted=report.count("not attempted"),
         exit_status=report.exit_status,
         report=checker_text.render(report, _WIDTH),
+        failing=tuple(row.case.name for row in report.rows if row.status in ("FAIL", "ERROR")),
     )
 
 
 _WIDTH = 80  # the command line's, when it prints to a file or does not know the terminal
+
+
+@dataclass(frozen=True)
+class Stepped:
+    """A case traced for the page's stepper, or why it could not be.
+
+    Attributes:
+        stepper: The trace, as the stepper shows it; `None` if there is none.
+        problem: Why there is none, in words (as the command line says it).
+    """
+
+    stepper: page.Stepper | None
+    problem: str | None = None
+
+
+def step_through(
+    case: str,
+    source: str | None = None,
+    path: str = EXERCISE_PATH,
+    time_limit: float = checker.DEFAULT_TIME_LIMIT,
+) -> Stepped:
+    """Trace one case, line by line, on the reference or on the learner's source.
+
+    Args:
+        case: The case's name.
+        source: The learner's Python file, as text; the reference when `None`.
+        path: Where to save it.
+        time_limit: Seconds the helper, and importing the file, may take.
+    """
+    try:
+        chosen = command.find_case(case)
+        expected = record(chosen.scenario, langchain_llms).timeline  # before the file is
+        if source is None:
+            traced = cache_helpers.update_cache.__code__.co_filename
+            return Stepped(page.stepper(chosen, llm_cache_reference, traced, expected))
+        file = Path(path)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(source)
+        with checker_candidate.captured_output():
+            module = _load(path, time_limit)
+        checker.check_module(module, label=path, cases=(), expected={})  # its refusals only
+        chosen = command.find_case(case, checker_candidate.defined_helpers(module))
+        deadline = _Deadline(time_limit, path)
+        asyncio.run = deadline.bounded_run  # an `await` that never ends runs no line
+        try:
+            with checker_candidate.captured_output(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                shown = page.stepper(chosen, module, path, expected, time_limit=time_limit)
+        finally:
+            asyncio.run = deadline.run
+    except (checker.CheckError, command.TraceError) as error:
+        return Stepped(None, str(error))
+    except _OutOfTime:
+        return Stepped(
+            None, f"Your {chosen.scenario.function} {checker_candidate.out_of_time(time_limit)}."
+        )
+    return Stepped(shown)
 
 
 def _check_in_process(path: str, step: int | None, time_limit: float) -> checker.Report:

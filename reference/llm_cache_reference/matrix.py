@@ -124,6 +124,8 @@ def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference")
         cache calls:      (none)
         cache contents:   cache: {}
         ```
+        <BLANKLINE>
+        <div class="llmcr-stepper" data-case="no-generations[update_cache]"></div>
 
         A deliberately different candidate, whose `update_cache` returns
         nothing, is shown beside langchain-core field by field where the two
@@ -141,6 +143,8 @@ def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference")
         cache calls:      (none)
         cache contents:   cache: {}
         ```
+        <BLANKLINE>
+        <div class="llmcr-stepper" data-case="no-generations[update_cache]"></div>
     """
     twins = sorted(
         (list(group) for _, group in groupby(report, key=_slug)),
@@ -181,6 +185,8 @@ def _case_section(group: list[CaseResult], candidate: str) -> list[str]:
             lines += ["", f'{marker} "{summary}"', "", block]
         else:
             lines += ["", _fence("\n".join(text), summary)]
+    # The page's stepper (docs/assets/js/stepper.js) puts a "Step through" control in each.
+    lines += ["", *(f'<div class="llmcr-stepper" data-case="{r.case.name}"></div>' for r in group)]
     return lines
 
 

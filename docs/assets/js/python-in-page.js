@@ -3,8 +3,11 @@
 //
 //   ready(): Promise<void>                   loads the runtime (once per page)
 //   run(source): Promise<{stdout, stderr, error}>
-//   check(source, {step}?): Promise<{passed, failed, errors, report}>
-//       report is what `python -m llm_cache_reference check FILE` prints
+//   check(source, {step}?): Promise<{passed, failed, errors, report, failing}>
+//       report is what `python -m llm_cache_reference check FILE` prints; failing, the
+//       names of the cases that did not pass
+//   stepThrough(caseName, source?): Promise<{stepper, problem}>
+//       one case traced line by line (llm_cache_reference.trace.page), for stepper.js
 //
 // The runtime lives in a Web Worker (python-worker.js). It is fetched from this site
 // only, as plain static files, so the browser's HTTP cache keeps it for later pages.
@@ -128,6 +131,7 @@ async function check(source, options = {}) {
       notAttempted: checked.not_attempted,
       exitStatus: checked.exit_status,
       report: checked.report,
+      failing: checked.failing,
     };
   } catch (error) {
     if (!(error instanceof Stuck)) throw error;
@@ -136,7 +140,7 @@ async function check(source, options = {}) {
       "stop it (a loop inside a library call, a loop that catches every exception, or a " +
       "long time.sleep). Python in this page was restarted. Fix the loop, or run the " +
       "command-line checker, which stops such code case by case.";
-    return { passed: 0, failed: 0, errors: 1, notAttempted: 0, exitStatus: 1, report };
+    return { passed: 0, failed: 0, errors: 1, notAttempted: 0, exitStatus: 1, report, failing: [] };
   }
 }
 
@@ -145,6 +149,9 @@ const api = {
   run: (source) => call("run", { source }, RUN_WATCHDOG),
   runFile: (path, argv = []) => call("run_file", { path, argv }, RUN_WATCHDOG),
   check,
+  // One case traced line by line (stepper.js): on the reference when source is null.
+  stepThrough: (caseName, source = null) =>
+    call("step_through", { case: caseName, source }, checkWatchdog(CASE_TIME_LIMIT)),
   info: null,
 };
 window.llmCacheReference = api;
@@ -250,6 +257,9 @@ function setUpExercise(widget) {
       const checked = await api.check(editor.value, { step });
       show(report, checked.report);
       report.dataset.verdict = checked.exitStatus === 0 ? "agree" : "not-yet";
+      // stepper.js offers to step through each failing case.
+      const detail = { failing: checked.failing, source: editor.value };
+      widget.dispatchEvent(new CustomEvent("llmcr-checked", { bubbles: true, detail }));
       setStatus(
         checked.exitStatus === 0
           ? `Step ${step}: all ${checked.passed} cases agree with langchain-core.`

@@ -18,7 +18,7 @@ from llm_cache_reference.trace.compare import Divergence, caused_by, diverge
 from llm_cache_reference.trace.loops import Repeat, fold
 from llm_cache_reference.trace.steps import Step, Trace
 
-__all__ = ["REFERENCE", "YOURS", "Whose", "render", "shown_path"]
+__all__ = ["REFERENCE", "YOURS", "Whose", "render", "shown_changes", "shown_path"]
 
 _MIN_WIDTH = 40
 _NUMBER = 6  # a line number, right-aligned, and the space after it
@@ -82,6 +82,16 @@ def render(
     return "\n".join(lines)
 
 
+def shown_changes(step: Step) -> tuple[tuple[str, str], ...]:
+    """The changes of a step worth showing: `existing_prompts`'s show as events instead.
+
+    On its call, `existing_prompts` is an argument like the others, and shown.
+    """
+    if step.kind == "call":
+        return step.changed
+    return tuple((name, value) for name, value in step.changed if name != "existing_prompts")
+
+
 def _steps(trace: Trace, divergence: Divergence | None, width: int) -> list[str]:
     if not trace.steps:
         return _wrap(f"(no line of {shown_path(trace.path)} ran)", width, "  ")
@@ -114,12 +124,7 @@ def _step(step: Step, trace: Trace, divergence: Divergence | None, width: int) -
         source = f"({step.function} {verb} {step.result})"
     lines = [f"{step.line:>{_NUMBER - 2}}  {indent}{_cut(source, room)}".rstrip()]
     detail = _DETAIL + indent
-    changed = [
-        f"{name} = {value}"
-        for name, value in step.changed
-        # Changes to existing_prompts show as events, one per key written.
-        if step.kind == "call" or name != "existing_prompts"
-    ]
+    changed = [f"{name} = {value}" for name, value in shown_changes(step)]
     together = "; ".join(changed)
     if changed and len(detail + together) <= width:
         lines.append(detail + together)
