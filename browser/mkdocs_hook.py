@@ -14,7 +14,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-RUNS_PYTHON = re.compile(r'class="llmcr-(run|exercise|stepper)"')
+# An element, not its markup shown as code (where "<" is escaped): an API page shows some.
+RUNS_PYTHON = re.compile(r'<div class="llmcr-(run|exercise|stepper)"')
 SCRIPTS = ("assets/js/python-in-page.js", "assets/js/stepper.js")
 STYLES = ("assets/js/python-in-page.css", "assets/js/stepper.css")
 

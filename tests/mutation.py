@@ -1,4 +1,4 @@
-"""Mutation testing of the helpers and the experiment: every mutant killed, or justified.
+"""Mutation testing of the helpers, the experiment and the trace: each mutant killed or justified.
 
 mutmut only mutates code under `./`, `src/` or `source/`, so the package and the tests
 that judge it are staged into a scratch folder with a `src/` layout, and mutmut runs
@@ -18,8 +18,23 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MUTATED = ["cache_helpers.py", "experimental.py"]
-JUDGES = ["test_cases.py", "test_drop_in.py", "test_messages.py", "test_experimental.py"]
+MUTATED = [
+    "cache_helpers.py",
+    "experimental.py",
+    "trace/steps.py",
+    "trace/compare.py",
+    "trace/loops.py",
+]
+JUDGES = [
+    "test_cases.py",
+    "test_drop_in.py",
+    "test_messages.py",
+    "test_experimental.py",
+    "test_trace_steps.py",
+    "test_trace_compare.py",
+]
+
+SOLUTIONS = "tutorials/exercises/solutions"
 
 # Mutant name -> why no test can tell it from the original.
 EQUIVALENT: dict[str, str] = {
@@ -53,6 +68,7 @@ asyncio_default_fixture_loop_scope = "function"
 source_paths = ["src/llm_cache_reference/"]
 only_mutate = {[f"src/llm_cache_reference/{name}" for name in MUTATED]!r}
 pytest_add_cli_args_test_selection = ["tests/"]
+also_copy = ["tutorials/"]
 """
 
 
@@ -66,6 +82,9 @@ def stage(scratch: Path) -> None:
     (scratch / "tests").mkdir()
     for name in JUDGES:
         shutil.copy(ROOT / "tests" / name, scratch / "tests" / name)
+    # The trace's judges step through the workshop's broken files and its solution.
+    shutil.copytree(ROOT / "tests" / "checker_inputs", scratch / "tests" / "checker_inputs")
+    shutil.copytree(ROOT / SOLUTIONS, scratch / SOLUTIONS)
     (scratch / "conftest.py").write_text(CONFTEST)
     (scratch / "pyproject.toml").write_text(PYPROJECT)
 

@@ -559,6 +559,7 @@ def test_only_pages_that_run_python_load_it() -> None:
     }
     assert loading == {
         ".",
+        "reference/behaviour-matrix",  # its "Step through" controls
         *(f"tutorials/{page.stem}" for page in (ROOT / "docs/tutorials").glob("0[1-7]-*.md")),
         *(f"workshop/{page.stem}" for page in (ROOT / "docs/workshop").glob("exercise-*.md")),
     }

@@ -176,3 +176,27 @@ def test_check_names_the_cases_to_step_through(tmp_path: Path) -> None:
     stopped = in_browser.check(hangs, step=1, path=str(tmp_path / "hangs.py"), time_limit=0.2)
     assert stopped.errors > 0
     assert len(stopped.failing) == stopped.failed + stopped.errors
+
+
+def test_the_tutorials_walk_through_the_halfway_failure_is_what_the_stepper_shows() -> None:
+    """docs/tutorials/05-when-things-go-wrong.md names these steps, lines and events."""
+    shown = stepper(
+        CASES_BY_NAME["write-fails-halfway[update_cache]"], llm_cache_reference, REFERENCE
+    )
+    said = {number: shown.steps[number - 1] for number in (9, 12, 14, 17, 18)}
+    assert [(step.line, step.events) for step in said.values()] == [
+        (217, [0]),
+        (221, [1]),
+        (217, [2]),
+        (221, [3]),
+        (221, []),
+    ]
+    assert said[14].existing_prompts == "{1: hit[1], 0: new[0], 2: new[1]}"
+    assert said[14].cached == ["cache: {'a': new[0]}"]
+    assert said[17].words.endswith("CacheWriteError was raised here.")
+    assert (said[18].kind, len(shown.steps)) == ("raise", 18)
+    assert said[18].existing_prompts == said[14].existing_prompts
+    page = (Path(__file__).parent.parent / "docs/tutorials/05-when-things-go-wrong.md").read_text()
+    for number, step in said.items():
+        assert f"Step {number}:" in page
+        assert step.kind == "raise" or f"line {step.line}" in page

@@ -1,4 +1,10 @@
-"""The line-by-line trace (`llm_cache_reference.trace.steps`), on the reference and on files."""
+"""The line-by-line trace (`llm_cache_reference.trace.steps`), on learners' files.
+
+The file traced most is the workshop's solution, which does what the reference does, line
+for line: a learner's file like any other, and one that mutation testing leaves alone (it
+rewrites the reference, trampolines and all, so a trace of the reference would show those).
+The reference's own traces are recorded in tutorials/expected/traces/ and checked there.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +17,19 @@ from typing import Any
 
 import pytest
 
-import llm_cache_reference
-from llm_cache_reference import cache_helpers, harness
+from llm_cache_reference import harness
 from llm_cache_reference.cases import CASES, CASES_BY_NAME, Case
 from llm_cache_reference.checker_candidate import load_candidate
 from llm_cache_reference.trace import steps
 from llm_cache_reference.trace.steps import Step, Trace, trace
 
-REFERENCE = cache_helpers.update_cache.__code__.co_filename
 INPUTS = Path(__file__).parent / "checker_inputs"
+SOLUTION = Path(__file__).parent.parent / "tutorials/exercises/solutions/solved_cache_helpers.py"
 
 
-def _reference(name: str) -> Trace:
-    return trace(CASES_BY_NAME[name].scenario, llm_cache_reference, REFERENCE)
+def _solution(name: str) -> Trace:
+    module = load_candidate(str(SOLUTION))
+    return trace(CASES_BY_NAME[name].scenario, module, str(SOLUTION))
 
 
 def _events(trace: Trace, step: Step) -> list[str]:
@@ -37,9 +43,10 @@ def _file(tmp_path: Path, source: str) -> ModuleType:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_the_reference_traced_does_what_it_does_untraced(case: Case) -> None:
-    traced = trace(case.scenario, llm_cache_reference, REFERENCE)
-    recorded = harness.record(case.scenario, llm_cache_reference)
+def test_a_traced_helper_does_what_it_does_untraced(case: Case) -> None:
+    module = load_candidate(str(SOLUTION))
+    traced = trace(case.scenario, module, str(SOLUTION))
+    recorded = harness.record(case.scenario, module)
     assert (traced.outcome, traced.timeline, traced.stopped) == (
         recorded.outcome,
         recorded.timeline,
@@ -54,23 +61,23 @@ def test_the_reference_traced_does_what_it_does_untraced(case: Case) -> None:
 
 
 def test_each_line_of_update_cache_is_a_step_with_its_changes_and_events() -> None:
-    traced = _reference("write-fails-halfway[update_cache]")
+    traced = _solution("write-fails-halfway[update_cache]")
     update = next(n for n, s in enumerate(traced.steps) if "llm_cache.update(" in s.source)
-    first_write = next(s for s in traced.steps if "existing_prompts[missing" in s.source)
+    first_write = next(s for s in traced.steps if "existing_prompts[index] = (" in s.source)
     assert _events(traced, first_write) == ["existing_prompts[0] = new[0]"]
     assert first_write.state.existing_prompts == "{1: hit[1], 0: new[0]}"
     assert first_write.state.cached == (harness.CacheContents("cache", ()),)
     assert first_write.state.events == 1
     assert first_write.kind == "line"
-    assert first_write.source.strip() == "existing_prompts[missing_prompt_idxs[i]] = result"
+    assert first_write.source == "        existing_prompts[index] = ("
     assert first_write.depth == 0
     written = traced.steps[update]
     assert _events(traced, written) == ["cache.update('a', 'llm-string', new[0])"]
     assert written.state.cached == (harness.CacheContents("cache", (("a", "new[0]"),)),)
-    loop = [step for step in traced.steps if step.source.strip().startswith("for i, result")]
+    loop = [step for step in traced.steps if step.source.strip().startswith("for i, ")]
     assert [step.changed for step in loop] == [
-        (("i", "0"), ("result", "new[0]")),
-        (("i", "1"), ("result", "new[1]")),
+        (("i", "0"), ("generations", "new[0]")),
+        (("i", "1"), ("generations", "new[1]")),
     ]
     assert dict(loop[1].state.locals)["prompt"] == "'a'"
     failing = [s for s in traced.steps if s.kind == "line" and "llm_cache.update(" in s.source][-1]
@@ -81,7 +88,7 @@ def test_each_line_of_update_cache_is_a_step_with_its_changes_and_events() -> No
 
 
 def test_a_call_into_the_same_file_is_traced_one_level_deeper_and_returns() -> None:
-    traced = _reference("hits-and-misses[update_cache]")
+    traced = _solution("hits-and-misses[update_cache]")
     kinds = [(step.kind, step.function, step.depth) for step in traced.steps[:8]]
     assert kinds[:2] == [("call", "update_cache", 0), ("line", "update_cache", 0)]
     assert kinds[2] == ("call", "resolve_cache", 1)
@@ -96,7 +103,7 @@ def test_a_call_into_the_same_file_is_traced_one_level_deeper_and_returns() -> N
 
 
 def test_an_error_raised_deeper_ends_both_frames_with_a_raise() -> None:
-    traced = _reference("true-without-global-raises[update_cache]")
+    traced = _solution("true-without-global-raises[update_cache]")
     ends = [(s.kind, s.function, s.result) for s in traced.steps if s.kind in ("return", "raise")]
     assert ends == [
         ("raise", "resolve_cache", "ValueError"),
@@ -107,7 +114,7 @@ def test_an_error_raised_deeper_ends_both_frames_with_a_raise() -> None:
 
 
 def test_an_await_that_suspends_is_one_step_with_both_ends_of_the_write() -> None:
-    traced = _reference("awaits-each-write[aupdate_cache]")
+    traced = _solution("awaits-each-write[aupdate_cache]")
     awaits = [step for step in traced.steps if "await llm_cache.aupdate" in step.source]
     assert next(_events(traced, step) for step in awaits) == [
         "cache.aupdate('a', 'llm-string', new[0]) begins",
@@ -215,8 +222,8 @@ def test_an_async_helper_is_traced_and_stays_async(tmp_path: Path) -> None:
 
 def test_the_trace_function_is_put_back_afterwards() -> None:
     before = sys.gettrace()
-    _reference("hits-and-misses[update_cache]")
-    _reference("hits-and-misses[aupdate_cache]")
+    _solution("hits-and-misses[update_cache]")
+    _solution("hits-and-misses[aupdate_cache]")
     assert sys.gettrace() is before
 
 
