@@ -272,26 +272,35 @@ class Runner:
             python = env_dir / "bin" / "python"
             environ = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
             pinned = [f"{name}=={pin}" for name, pin in (pins or {}).items()]
+            install = [
+                *(self.uv, "pip", "install", "--quiet", "--python", str(python)),
+                *(f"langchain-core=={version}", *EXTRA_REQUIREMENTS, *pinned),
+            ]
+            # Pinned, the packages were installed before: uv's cache likely holds them all,
+            # and asking the index again about each costs more than the install itself.
+            offline = [[*install, "--offline"]] if pins else []
             steps = (
-                [self.uv, "venv", "--quiet", "--python", self.python, str(env_dir)],
-                [
-                    *(self.uv, "pip", "install", "--quiet", "--python", str(python)),
-                    *(f"langchain-core=={version}", *EXTRA_REQUIREMENTS, *pinned),
-                ],
+                [[self.uv, "venv", "--quiet", "--python", self.python, str(env_dir)]],
+                [*offline, install],
             )
-            for step in steps:
-                try:
-                    done = subprocess.run(
-                        step,
-                        check=False,
-                        capture_output=True,
-                        text=True,
-                        env=environ,
-                        timeout=INSTALL_TIMEOUT,
-                    )
-                except subprocess.TimeoutExpired:
-                    return {**record, "status": "not installable", "reason": "install timed out"}
-                if done.returncode != 0:
+            for attempts in steps:
+                for attempt, step in enumerate(attempts, start=1):
+                    try:
+                        done = subprocess.run(
+                            step,
+                            check=False,
+                            capture_output=True,
+                            text=True,
+                            env=environ,
+                            timeout=INSTALL_TIMEOUT,
+                        )
+                    except subprocess.TimeoutExpired:
+                        reason = "install timed out"
+                        return {**record, "status": "not installable", "reason": reason}
+                    if done.returncode == 0:
+                        break
+                    if attempt < len(attempts):
+                        continue
                     reason = _tail(done.stderr or done.stdout)
                     record.update(status="not installable", reason=reason)
                     # The requirement the index cannot satisfy, when uv names one.
