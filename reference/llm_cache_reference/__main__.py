@@ -1,8 +1,10 @@
-"""`python -m llm_cache_reference check PATH`: the checker's command line (`checker.cli`)."""
+"""`python -m llm_cache_reference check PATH`: the checker's command line (`checker.cli`).
+
+Only ever run, never imported: it runs the command as soon as it is loaded.
+"""
 
 import sys
 
 from llm_cache_reference.checker.cli import main
 
-if __name__ == "__main__":
-    sys.exit(main())
+sys.exit(main())
