@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MUTATED = ["llm_cache_reference/cache_helpers.py", "experiment/experimental.py"]
 JUDGES = [
-    "tests/package/test_cases.py",
-    "tests/package/test_drop_in.py",
-    "tests/package/test_messages.py",
+    "tests/reference/test_cases.py",
+    "tests/reference/test_drop_in.py",
+    "tests/reference/test_messages.py",
     "experiment/tests/test_experimental.py",
 ]
 
