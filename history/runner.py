@@ -103,7 +103,6 @@ def _copies(into: Path) -> list[tuple[Path, Path]]:
     copies = []
     for name in CASE_CODE:
         source = PACKAGE / name
-        source = source if source.exists() else source.with_suffix(".py")  # TEMP until the move
         found = sorted(source.rglob("*.py")) if source.is_dir() else [source]
         copies += [(path, package / path.relative_to(PACKAGE)) for path in found]
     copies += [(ROOT / "history" / name, into / "history" / name) for name in PROBE_FILES]
