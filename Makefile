@@ -23,8 +23,9 @@ BROWSER_CACHE := build/browser-cache
 BROWSER_PYTHON := docs/assets/pyodide/manifest.json
 PIP_FOR_PYODIDE := $(BIN)/python -m pip download --quiet --disable-pip-version-check \
 	--require-hashes --no-deps --only-binary=:all: --python-version 3.14 --implementation cp --abi cp314
-# The case tests: every case against both implementations, and the package's own examples.
-QUICK_TESTS := tests/reference reference
+# The case tests: every case against both implementations, the reference's tests and the
+# package's own examples; the random differential run (tens of seconds) waits for make test.
+QUICK_TESTS := tests/reference reference --ignore=tests/reference/test_differential.py
 PROJECT_SOURCES := $(shell find reference/llm_cache_reference tutorials -name '*.py' -o -name '*.txt')
 
 ## setup: create .venv and install everything uv.lock pins, nothing more.
@@ -115,12 +116,13 @@ mutation: setup
 benchmark: setup
 	$(BIN)/python -m experiment.benchmark $(BENCHMARK_ARGS)
 
-## history: read every langchain-core release's wheel (pre-releases too; cached outside git
-## in ~/.cache/llm-cache-reference/wheels) and compare the helpers' source release to release;
-## run the cases against every release, each installed on its own (needs the package index;
-## about 30-45 minutes on 2 shared cores; resumes if interrupted); write history/results.json;
-## fail, with a diff, on any change not attributed in history/attributions.py; then write
-## docs/explanation/version-history.md.
+## history: run the cases against every langchain-core release (pre-releases too), each
+## installed on its own with uv (needs the package index; resumes if interrupted), keeping what
+## history/results.json holds: after a case is added only that case runs on each release; a
+## release or a source it lacks is read from its wheel (cached outside git in
+## ~/.cache/llm-cache-reference/wheels); the code that runs a case changed, every case runs.
+## Then write history/results.json; fail, with a diff, on any change not attributed in
+## history/attributions.py; then write docs/explanation/version-history.md.
 history: setup
 	$(BIN)/python -m history
 
