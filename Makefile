@@ -12,29 +12,37 @@ NODE_MODULES := node_modules/.package-lock.json
 DECK := build/slides/workshop.html
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup lock slides test docs site lint typecheck pytest coverage docs-build mutation benchmark history clean tutorials-expected regen browser-python
+.PHONY: setup lock slides test quick quick-all-pythons docs site lint typecheck pytest coverage \
+	docs-build mutation benchmark history clean tutorials-expected regen browser-python
 
 # The site runs the tutorials and the checker in the page with Pyodide, offline. Everything it
 # needs is fetched once, pinned by checksum, with npm (the runtime, package-lock.json) and pip
-# (the wheels, browser/*.txt), kept in build/browser-cache/ and node_modules/, and laid out in
+# (the wheels, site_build/pyodide/*.txt), kept in build/browser-cache/ and node_modules/, and laid out in
 # docs/assets/pyodide/ (generated, not committed), which mkdocs serves and copies into the site.
 BROWSER_CACHE := build/browser-cache
 BROWSER_PYTHON := docs/assets/pyodide/manifest.json
 PIP_FOR_PYODIDE := $(BIN)/python -m pip download --quiet --disable-pip-version-check \
 	--require-hashes --no-deps --only-binary=:all: --python-version 3.14 --implementation cp --abi cp314
+# The case tests: every case against both implementations, the reference's tests and the
+# package's own examples; the random differential run (tens of seconds) waits for make test.
+QUICK_TESTS := tests/reference reference --ignore=tests/reference/test_differential.py
 PROJECT_SOURCES := $(shell find reference/llm_cache_reference tutorials -name '*.py' -o -name '*.txt')
 
 ## setup: create .venv and install everything uv.lock pins, nothing more.
 setup: $(SYNCED)
 
+# The package installs on Python 3.11 (langchain-core 1.8 needs it; pyproject.toml says so);
+# the tools uv.lock pins need 3.11.5 (pymdown-extensions 13.1.2).
 $(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(None if sys.version_info >= (3, 11, 5) else \
 	    "make setup needs Python 3.11.5 or newer; name one with make setup PYTHON=python3.12")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# UV_PROJECT_ENVIRONMENT: sync the environment named by VENV, never .venv behind its back.
 $(SYNCED): uv.lock pyproject.toml | $(BIN)/uv
-	$(BIN)/uv sync --locked --quiet --compile-bytecode --python $(BIN)/python
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --quiet --compile-bytecode \
+		--no-python-downloads --python $(BIN)/python
 	@touch $@
 
 ## lock: after changing a dependency in pyproject.toml, re-resolve uv.lock (needs the index).
@@ -52,11 +60,21 @@ $(NODE_MODULES): package.json package-lock.json
 
 ## slides: build the workshop deck (build/slides/); the site includes it when it is built.
 slides: setup $(NODE_MODULES)
-	$(BIN)/python -m slides.build $(dir $(DECK))
+	$(BIN)/python -m site_build.slides $(dir $(DECK))
 
 ## test: every check: lint, types, the slides, the strict site build, tests with coverage (the
 ## browser test reuses the site docs-build has just built; the notebooks run), mutation.
 test: lint typecheck slides docs-build coverage mutation
+
+## quick: the maintainer's loop, in seconds: lint, types and the case tests (no browser, no
+## site build, no coverage, no mutation). `make test` is still what must pass before a merge.
+quick: lint typecheck
+	$(BIN)/pytest -q $(QUICK_TESTS)
+
+## quick-all-pythons: `make quick` on every other CPython 3.11+ this machine has (found by uv,
+## never downloaded), each in build/pythons/3.X/; a version not there is skipped and said so.
+quick-all-pythons: setup
+	$(BIN)/python -m tools.all_pythons
 
 lint: setup
 	$(BIN)/ruff check .
@@ -80,30 +98,31 @@ docs-build: setup slides $(BROWSER_PYTHON)
 
 ## tutorials-expected: rerun every tutorial script and recorded checker run, rewrite their outputs.
 tutorials-expected: setup
-	$(BIN)/python tests/recorded_runs.py
+	$(BIN)/python tools/recorded_runs.py
 
 ## regen: rewrite every generated file that needs no network, after a change to the cases or
 ## the code: the recorded tutorial and checker outputs, the generated parts of the concurrent
 ## write-back page (from the committed benchmark data) and the version-history page (from the
 ## committed history/results.json; new release data needs `make history`).
 regen: tutorials-expected
-	$(BIN)/python -m benchmarks.concurrent_writeback_page
+	$(BIN)/python -m experiment.page
 	$(BIN)/python -m history page
 
 mutation: setup
-	$(BIN)/python tests/mutation.py
+	$(BIN)/python tools/mutation.py
 
 ## benchmark: time the sequential and the concurrent write-back (~2 min, not part of test),
-## then rewrite benchmarks/concurrent_writeback.json and the docs page it feeds.
+## then rewrite experiment/concurrent_writeback.json and the docs page it feeds.
 benchmark: setup
-	$(BIN)/python -m benchmarks.concurrent_writeback $(BENCHMARK_ARGS)
+	$(BIN)/python -m experiment.benchmark $(BENCHMARK_ARGS)
 
-## history: read every langchain-core release's wheel (pre-releases too; cached outside git
-## in ~/.cache/llm-cache-reference/wheels) and compare the helpers' source release to release;
-## run the cases against every release, each installed on its own (needs the package index;
-## about 30-45 minutes on 2 shared cores; resumes if interrupted); write history/results.json;
-## fail, with a diff, on any change not attributed in history/attributions.py; then write
-## docs/explanation/version-history.md.
+## history: run the cases against every langchain-core release (pre-releases too), each
+## installed on its own with uv (needs the package index; resumes if interrupted), keeping what
+## history/results.json holds: after a case is added only that case runs on each release; a
+## release or a source it lacks is read from its wheel (cached outside git in
+## ~/.cache/llm-cache-reference/wheels); the code that runs a case changed, every case runs.
+## Then write history/results.json; fail, with a diff, on any change not attributed in
+## history/attributions.py; then write docs/explanation/version-history.md.
 history: setup
 	$(BIN)/python -m history
 
@@ -120,16 +139,16 @@ site: setup slides $(BROWSER_PYTHON)
 browser-python: $(BROWSER_PYTHON)
 
 $(BROWSER_PYTHON): $(NODE_MODULES) $(BROWSER_CACHE)/wheels/.ok $(BROWSER_CACHE)/pyyaml/.ok \
-		browser/assemble.py $(PROJECT_SOURCES) | setup
-	$(BIN)/python browser/assemble.py node_modules $(BROWSER_CACHE)/wheels \
+		site_build/pyodide/assemble.py $(PROJECT_SOURCES) | setup
+	$(BIN)/python site_build/pyodide/assemble.py node_modules $(BROWSER_CACHE)/wheels \
 		$(BROWSER_CACHE)/pyyaml docs/assets/pyodide
 
-$(BROWSER_CACHE)/wheels/.ok: browser/requirements.txt | setup
+$(BROWSER_CACHE)/wheels/.ok: site_build/pyodide/requirements.txt | setup
 	rm -rf $(@D) && mkdir -p $(@D).tmp
 	$(PIP_FOR_PYODIDE) --platform pyemscripten_2026_0_wasm32 -r $< -d $(@D).tmp
 	mv $(@D).tmp $(@D) && touch $@
 
-$(BROWSER_CACHE)/pyyaml/.ok: browser/pyyaml.txt | setup
+$(BROWSER_CACHE)/pyyaml/.ok: site_build/pyodide/pyyaml.txt | setup
 	rm -rf $(@D) && mkdir -p $(@D).tmp
 	$(PIP_FOR_PYODIDE) --platform manylinux_2_17_x86_64 -r $< -d $(@D).tmp
 	mv $(@D).tmp $(@D) && touch $@

@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 from langchain_core.language_models import llms as langchain_llms
 
 import llm_cache_reference
-from llm_cache_reference import cache_helpers, checker, checker_candidate
+from llm_cache_reference import cache_helpers, checker
 from llm_cache_reference.cases import CASES, CASES_BY_NAME, Case
+from llm_cache_reference.checker import candidate
 from llm_cache_reference.harness import FUNCTIONS, Event, FunctionName, record
 from llm_cache_reference.trace import steps, text
 
@@ -87,11 +88,11 @@ def run(case_name: str, path: str | None = None, width: int = 80) -> Traced:
         for case in CASES
         if case.name == case_name or case.name.partition("[")[0] == case_name
     }
-    with checker_candidate.captured_output():
-        module = checker_candidate.load_candidate(path)
+    with candidate.captured_output():
+        module = candidate.load_candidate(path)
     checker.check_module(module, label=path, cases=(), expected={})  # its refusals only
-    case = find_case(case_name, checker_candidate.defined_helpers(module))
-    with warnings.catch_warnings(record=True) as caught, checker_candidate.captured_output() as out:
+    case = find_case(case_name, candidate.defined_helpers(module))
+    with warnings.catch_warnings(record=True) as caught, candidate.captured_output() as out:
         warnings.simplefilter("always")
         trace = steps.trace(case.scenario, module, path)
     traced = _traced(case, expected_by_case[case.name], trace, text.YOURS, out.text()[0], width)
