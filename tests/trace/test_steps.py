@@ -191,7 +191,6 @@ def test_a_helper_that_loops_for_ever_is_stopped_and_its_trace_kept(tmp_path: Pa
     assert sum(step.kind == "line" for step in traced.steps) == 30
     assert traced.timeline[:2] == (harness.DictWrite("0", "0"), harness.DictWrite("0", "1"))
     assert not isinstance(traced.timeline[-1], harness.Finish)
-    assert sys.gettrace() is not None or "coverage" not in sys.modules
 
 
 def test_a_helper_out_of_time_is_stopped(tmp_path: Path) -> None:
