@@ -1,4 +1,4 @@
-"""Mutation testing of the helpers, the experiment and the trace: each mutant killed or justified.
+"""Mutation testing of the helpers and the experiment: every mutant killed, or justified.
 
 mutmut only mutates code under `./`, `src/` or `source/`, so the package, the
 experiment's code and the tests that judge them are staged into a scratch folder with a
@@ -18,24 +18,13 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MUTATED = [
-    "llm_cache_reference/cache_helpers.py",
-    "experiment/experimental.py",
-    "llm_cache_reference/trace/steps.py",
-    "llm_cache_reference/trace/compare.py",
-    "llm_cache_reference/trace/loops.py",
-]
+MUTATED = ["llm_cache_reference/cache_helpers.py", "experiment/experimental.py"]
 JUDGES = [
     "tests/reference/test_cases.py",
     "tests/reference/test_drop_in.py",
     "tests/reference/test_messages.py",
     "experiment/tests/test_experimental.py",
-    "tests/trace/test_steps.py",
-    "tests/trace/test_compare.py",
 ]
-# What the trace's judges step through: the workshop's broken files and its solution,
-# staged where they are in the project, as the judges themselves are.
-JUDGED_FILES = ["tests/checker_inputs", "tutorials/exercises/solutions"]
 
 # Mutant name -> why no test can tell it from the original.
 EQUIVALENT: dict[str, str] = {
@@ -69,7 +58,6 @@ asyncio_default_fixture_loop_scope = "function"
 source_paths = ["src/llm_cache_reference/", "src/experiment/"]
 only_mutate = {[f"src/{name}" for name in MUTATED]!r}
 pytest_add_cli_args_test_selection = ["tests/"]
-also_copy = ["tutorials/"]
 """
 
 
@@ -85,12 +73,7 @@ def stage(scratch: Path) -> None:
         shutil.copy(ROOT / "experiment" / name, scratch / "src" / "experiment" / name)
     (scratch / "tests").mkdir()
     for path in JUDGES:
-        # Under tests/ a judge keeps its folder; the experiment's join them there.
-        target = scratch / (path if path.startswith("tests/") else f"tests/{Path(path).name}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / path, target)
-    for path in JUDGED_FILES:
-        shutil.copytree(ROOT / path, scratch / path)
+        shutil.copy(ROOT / path, scratch / "tests" / Path(path).name)
     (scratch / "conftest.py").write_text(CONFTEST)
     (scratch / "pyproject.toml").write_text(PYPROJECT)
 
