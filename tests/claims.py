@@ -11,15 +11,26 @@ behaviours on a topic, and a page cannot state one langchain-core no longer has.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from langchain_core.caches import InMemoryCache
+from langchain_core.caches import BaseCache, InMemoryCache
+from langchain_core.language_models import BaseLanguageModel
 from langchain_core.language_models.fake import FakeListLLM
+from langchain_core.language_models.fake_chat_models import (
+    FakeListChatModel,
+    FakeMessagesListChatModel,
+)
+from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import Generation
 from pydantic import ValidationError
+
+from llm_cache_reference.demo import PrintingLLM
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -200,4 +211,75 @@ MAXSIZE = Claim(
     judge=judge_maxsize,
 )
 
-CLAIMS = (CACHE_FIELD, MAXSIZE)
+# --- Whether stream and astream use the cache -------------------------------------------
+
+OWN_STREAM = "own _stream"
+FALLBACK = "no _stream"
+STREAM_WORDS = re.compile(r"`a?stream`")
+BYPASS = re.compile(r"\b(?:never|neither|bypass|not cached|no lookup|nor write)")
+FALLS_BACK = re.compile(r"does not implement|fall(?:s)? back|without (?:its own|a) `_stream`")
+USES = re.compile(r"\blooks? (?:\w+ )*up\b|reads the cache|uses the cache|served from the cache")
+
+
+class _CountingCache(InMemoryCache):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookups = 0
+
+    def lookup(self, prompt: str, llm_string: str) -> Sequence[Generation] | None:
+        self.lookups += 1
+        return super().lookup(prompt, llm_string)
+
+
+def _stream_uses_cache(make: Callable[[BaseCache], BaseLanguageModel[Any]]) -> str:
+    cache = _CountingCache()
+    with contextlib.redirect_stdout(io.StringIO()):  # PrintingLLM says what it does
+        list(make(cache).stream("hi"))
+    return "uses the cache" if cache.lookups else "bypasses the cache"
+
+
+def observe_stream() -> Facts:
+    """What `stream` does with the cache, by model kind and by whether it streams itself."""
+    chat_answers: list[BaseMessage] = [AIMessage("an answer")]
+    return {
+        f"text, {OWN_STREAM}": _stream_uses_cache(lambda cache: PrintingLLM(cache=cache)),
+        f"text, {FALLBACK}": _stream_uses_cache(
+            lambda cache: FakeListLLM(responses=["an answer"], cache=cache)
+        ),
+        f"chat, {OWN_STREAM}": _stream_uses_cache(
+            lambda cache: FakeListChatModel(responses=["an answer"], cache=cache)
+        ),
+        f"chat, {FALLBACK}": _stream_uses_cache(
+            lambda cache: FakeMessagesListChatModel(responses=chat_answers, cache=cache)
+        ),
+    }
+
+
+def judge_stream(text: str, facts: Facts) -> list[str]:
+    """A sentence saying streaming skips the cache must hold for both model kinds."""
+    problems = []
+    for sentence in _sentences(text):
+        if not STREAM_WORDS.search(sentence):
+            continue
+        if FALLS_BACK.search(sentence):
+            kind, says = FALLBACK, "uses the cache"
+        elif BYPASS.search(sentence):
+            kind, says = OWN_STREAM, "bypasses the cache"
+        elif USES.search(sentence):
+            kind, says = OWN_STREAM, "uses the cache"
+        else:
+            continue
+        for model in ("text", "chat"):
+            if facts[f"{model}, {kind}"] != says:
+                problems.append(f"{model} model, {kind}: says it {says}: {sentence!r}")
+    return problems
+
+
+STREAM = Claim(
+    name="whether stream uses the cache",
+    about=re.compile(r"`a?stream`.*\b(?:cache|cached|caching)\b", re.IGNORECASE),
+    observe=observe_stream,
+    judge=judge_stream,
+)
+
+CLAIMS = (CACHE_FIELD, MAXSIZE, STREAM)

@@ -10,6 +10,7 @@ from tests.claims import (
     CACHE_FIELD,
     CLAIMS,
     MAXSIZE,
+    STREAM,
     Claim,
     Facts,
     Paragraph,
@@ -61,6 +62,12 @@ def test_the_facts_are_langchain_cores(observed: dict[str, Facts]) -> None:
         "instance": "unchanged",
     }
     assert observed[MAXSIZE.name] == {"rewrite evicts": "True", "lookup protects": "False"}
+    assert observed[STREAM.name] == {
+        "text, own _stream": "bypasses the cache",
+        "text, no _stream": "uses the cache",
+        "chat, own _stream": "bypasses the cache",
+        "chat, no _stream": "uses the cache",
+    }
 
 
 WRONG = [
@@ -93,6 +100,11 @@ WRONG = [
         "`InMemoryCache(maxsize=N)` evicts the least recently used entry.",
         "least recently used",
     ),
+    (
+        STREAM,
+        "`stream` looks each prompt up in the cache first, as `invoke` does.",
+        "own _stream: says it uses the cache",
+    ),
 ]
 
 
@@ -102,8 +114,9 @@ def test_a_contradicting_sentence_is_caught(
 ) -> None:
     paragraph = Paragraph("page.md", 1, text)
     assert claim.speaks_of(paragraph)
-    [found] = claim.judge(text, observed[claim.name])
-    assert problem in found
+    found = claim.judge(text, observed[claim.name])
+    assert found
+    assert all(problem in each for each in found), found
 
 
 def test_prose_is_read_without_code_one_unit_per_paragraph_item_and_row(tmp_path: Path) -> None:
