@@ -1,0 +1,494 @@
+"""The built site in a real browser: every page loads offline, fits, is light, renders, is found.
+
+The site in build/site is served on 127.0.0.1 by a threaded static server and visited once,
+page by page, in Debian's Chromium driven by Playwright; the tests then check what the visit
+recorded. Chromium resolves no host name but 127.0.0.1, so a request to any other host fails
+inside the browser, and the test sees it as an event: no request is routed through Python, and
+the browser's own loading runs at full speed. The HTTP cache is off, so each page's load is a
+cold one and what it transfers is its full weight. The site is built first unless
+`make docs-build` has just built it (build/site.ok is newer than every source). Screenshots go
+to build/screenshots/. Without Chromium the tests skip, except under CI.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import platform
+import re
+import socket
+import subprocess
+import sys
+import threading
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+import pytest
+from playwright.sync_api import (
+    ConsoleMessage,
+    Error,
+    Page,
+    Request,
+    Response,
+    ViewportSize,
+    sync_playwright,
+)
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.chromium import FLAGS as CHROMIUM_FLAGS
+from tests.chromium import executable as chromium_executable
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "build" / "site"
+BUILT_OK = ROOT / "build" / "site.ok"
+# What the built site is made from: the pages, what they include, the hooks and what they add.
+SOURCES = ["docs", "reference", "experiment", "tests", "tools", "tutorials", "site_build", "slides"]
+SOURCES += ["build/slides", "mkdocs.yml", "pyproject.toml"]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+ARCHIVE = "llm-cache-reference.zip"
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+# What a page without a diagram may transfer on a cold load: the page, the theme's script and
+# stylesheet, the search index and worker, the favicon.
+LIGHT_PAGE_BYTES = 600_000
+# The smallest diagram text, in CSS pixels as drawn, that still reads on a phone.
+LEGIBLE_PX = 9
+# Material draws each diagram in a closed shadow root; opening it lets the test read the drawing.
+OPEN_SHADOW_ROOTS = """const attach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) {
+    return attach.call(this, {...init, mode: "open"});
+};"""
+DIAGRAMS_DRAWN = """() => [...document.querySelectorAll('.mermaid')].every(
+    diagram => diagram.shadowRoot && diagram.shadowRoot.querySelector('svg'))"""
+# Each diagram's smallest text as drawn: its font size times the drawing's scale.
+DIAGRAM_TEXT_PX = """() => [...document.querySelectorAll('.mermaid')].map(diagram => {
+    const svg = diagram.shadowRoot.querySelector('svg');
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const sizes = [...svg.querySelectorAll('text, foreignObject div, foreignObject span')]
+        .filter(label => label.textContent.trim())
+        .map(label => parseFloat(getComputedStyle(label).fontSize) * scale);
+    return Math.min(...sizes);
+})"""
+# Everything the tests read from a page, in one call. `overflowing`: the code and output
+# blocks that scroll sideways (in any tab, and in closed <details> such as mkdocstrings'
+# source), by the start of their first line. `misrendered`: mkdocstrings'
+# rendering gone wrong, a Returns section cut into one row per line of its description
+# (griffe's default reading of a Returns section), or a docstring section it did not
+# recognise (`Example:`), which Markdown renders as a blockquote.
+LOOK = """() => {
+    // Lay out every block, those in a tab not chosen and in a closed <details> too.
+    const showAll = document.createElement('style');
+    showAll.textContent = '.tabbed-block { display: block !important; }';
+    document.head.append(showAll);
+    const closed = [...document.querySelectorAll('details:not([open])')];
+    closed.forEach(details => { details.open = true; });
+    const seen = {
+    title: document.title,
+    heading: document.querySelector('article h1').innerText,
+    text: document.body.textContent,
+    diagrams: [...document.querySelectorAll('.mermaid')].map(
+        diagram => diagram.shadowRoot.querySelector('svg').textContent),
+    links: [...document.querySelectorAll('a[href]')].map(link => link.href),
+    ids: [...document.querySelectorAll('[id]')].map(element => element.id),
+    overflowing: [...document.querySelectorAll('article pre > code, article .highlight')]
+        .filter(block => block.offsetParent !== null && block.scrollWidth > block.clientWidth)
+        .map(block => block.textContent.trim().split('\\n')[0].slice(0, 60)),
+    misrendered: [
+        ...[...document.querySelectorAll('.doc .doc-section-title')]
+            .filter(title => title.textContent.trim() === 'Returns:')
+            .map(title => title.closest('p').nextElementSibling)
+            .filter(items => items && items.querySelectorAll('tbody tr, :scope > li').length > 1)
+            .map(items => 'Returns split into rows: ' + items.textContent.trim().slice(0, 60)),
+        ...[...document.querySelectorAll('.doc blockquote')]
+            .map(quote => 'docstring blockquote: ' + quote.textContent.trim().slice(0, 60)),
+    ],
+    };
+    showAll.remove();
+    closed.forEach(details => { details.open = false; });
+    return seen;
+}"""
+# Text that would give away the machine the site was built on.
+MACHINE_TEXT = [
+    re.compile(rf"\b{re.escape(socket.gethostname())}\b"),
+    re.compile(re.escape(platform.release())),
+    re.compile(re.escape(str(ROOT))),
+    re.compile(r"(?<![\w.])/(work|root|home|tmp)/"),
+    re.compile(r"Linux-\d+\.\d+"),
+]
+SEARCHES = {
+    "falsy": "/explanation/edge-cases/",
+    "cache key": "/explanation/cache-key/",
+    "async": "/explanation/sync-and-async-twins/",
+}
+SCREENSHOT_PAGES = {
+    "/": "home",
+    "/reference/api/": "api",
+    "/tutorials/02-update-cache-by-hand/": "tutorial-02",
+    "/how-to/check-your-implementation/": "check-your-implementation",
+    "/explanation/resolving-the-cache/": "resolution-flowchart",
+}
+
+
+@dataclass
+class Visit:
+    """What one page did while it loaded, and what it holds."""
+
+    heading: str = ""
+    title: str = ""
+    text: str = ""
+    diagrams: list[str] = field(default_factory=list)
+    diagram_text_px: list[float] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    overflowing: list[str] = field(default_factory=list)
+    misrendered: list[str] = field(default_factory=list)
+    transferred: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Tour:
+    """The whole visit: each page by its path, and what each search found first."""
+
+    origin: str
+    visits: dict[str, Visit]
+    searches: dict[str, list[str]]
+
+
+def _site_is_current() -> bool:
+    if not BUILT_OK.exists():
+        return False
+    files = [path for name in SOURCES for path in [ROOT / name, *(ROOT / name).rglob("*")]]
+    sources = [path for path in files if path.is_file() and "__pycache__" not in path.parts]
+    newest_source = max(path.stat().st_mtime for path in sources)
+    return BUILT_OK.stat().st_mtime > newest_source
+
+
+def _build_site() -> None:
+    """Build the site with the same command as `make docs-build`, unless it is current."""
+    if _site_is_current():
+        return
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(SITE)]
+    built = subprocess.run(
+        command, check=False, cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stderr
+    BUILT_OK.touch()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the test output clean."""
+
+
+@pytest.fixture(scope="module")
+def origin() -> Iterator[str]:
+    """Serve the freshly built site on 127.0.0.1, on a port the system picks."""
+    _build_site()
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+        server.shutdown()
+        thread.join()
+
+
+def _page_paths() -> list[str]:
+    folders = sorted(page.parent.relative_to(SITE) for page in SITE.rglob("index.html"))
+    return ["/" if folder == Path() else f"/{folder}/" for folder in folders]
+
+
+def _source(path: str) -> str:
+    """The Markdown source of the page served at `path` (`x/` is `x.md` or `x/index.md`)."""
+    page = ROOT / "docs" / path.strip("/")
+    return (page / "index.md" if page.is_dir() else page.with_suffix(".md")).read_text()
+
+
+def _source_heading(path: str) -> str:
+    """The `# heading` a page's source starts with (after any front matter), as shown."""
+    source = _source(path)
+    if source.startswith("---\n"):
+        source = source.split("\n---\n", 1)[1].lstrip("\n")
+    first_line = source.splitlines()[0]
+    assert first_line.startswith("# "), path
+    return first_line.removeprefix("# ").replace("`", "")
+
+
+class _Loads:
+    """Follows every request of the page being visited, until each has come back."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.visit = Visit()
+        self.pending: set[Request] = set()
+        self.finished: list[Request] = []
+
+    def start(self, visit: Visit) -> None:
+        self.visit, self.finished = visit, []
+
+    def on_request(self, request: Request) -> None:
+        self.pending.add(request)
+        if not request.url.startswith((self.origin + "/", "data:", "blob:")):
+            self.visit.problems.append(f"request to another host: {request.url}")
+
+    def on_finished(self, request: Request) -> None:
+        self.pending.discard(request)
+        self.finished.append(request)
+
+    def on_failed(self, request: Request) -> None:
+        self.pending.discard(request)
+        if request.url.startswith(self.origin + "/"):
+            self.visit.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def settle(self, page: Page) -> None:
+        """Wait until the page has asked for its favicon and every request has come back.
+
+        The browser asks for the favicon after the load event; leaving the page before it
+        came back would abort it (net::ERR_ABORTED), a failure of the test, not of the site.
+        """
+        favicon = self.origin + "/assets/images/favicon.png"
+        for _ in range(1000):
+            if not self.pending and any(done.url == favicon for done in self.finished):
+                return
+            page.wait_for_timeout(10)
+        self.visit.problems.append(
+            f"still loading after 10 s: {sorted(r.url for r in self.pending)}"
+        )
+
+    def transferred(self) -> dict[str, int]:
+        """Bytes each finished request transferred (headers and body), by URL."""
+        sizes = {}
+        for request in self.finished:
+            if request.url.startswith(self.origin + "/"):
+                size = request.sizes()
+                sizes[request.url] = size["responseHeadersSize"] + size["responseBodySize"]
+        return sizes
+
+
+@pytest.fixture(scope="module")
+def tour(origin: str) -> Tour:
+    """Visit every page once, cold, and record everything the tests check."""
+    chromium = chromium_executable("the site")
+    visits: dict[str, Visit] = {}
+    loads = _Loads(origin)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            loads.visit.problems.append(f"console error: {message.text}")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            loads.visit.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def on_page_error(error: Error) -> None:
+        loads.visit.problems.append(f"page error: {error}")
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport=DESKTOP)
+        context.add_init_script(OPEN_SHADOW_ROOTS)
+        page = context.new_page()
+        devtools = context.new_cdp_session(page)
+        devtools.send("Network.enable")
+        devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        page.on("console", on_console)
+        page.on("pageerror", on_page_error)
+        page.on("request", loads.on_request)
+        page.on("requestfinished", loads.on_finished)
+        page.on("requestfailed", loads.on_failed)
+        page.on("response", on_response)
+        for path in _page_paths():
+            visit = visits[path] = Visit()
+            loads.start(visit)
+            page.goto(origin + path, wait_until="load")
+            _look_at(page, path, visit)
+            loads.settle(page)
+            visit.transferred = loads.transferred()
+            _screenshot(page, path, "")
+        loads.start(visits["/"])
+        page.goto(origin + "/", wait_until="load")
+        page.keyboard.press("/")
+        searches = {query: _search(page, query) for query in ["aupdate_cache", *SEARCHES]}
+        page.set_viewport_size(PHONE)
+        for path in SCREENSHOT_PAGES:
+            loads.start(visits[path])
+            page.goto(origin + path, wait_until="load")
+            if _has_diagrams(path):
+                page.wait_for_function(DIAGRAMS_DRAWN, timeout=10_000)
+            visits[path].diagram_text_px = page.evaluate(DIAGRAM_TEXT_PX)
+            loads.settle(page)
+            _screenshot(page, path, "-390")
+        browser.close()
+    return Tour(origin, visits, searches)
+
+
+def _look_at(page: Page, path: str, visit: Visit) -> None:
+    if _has_diagrams(path):
+        try:
+            page.wait_for_function(DIAGRAMS_DRAWN, timeout=10_000)
+        except PlaywrightTimeoutError:
+            visit.problems.append("a diagram was not drawn within 10 s")
+            return
+    seen = page.evaluate(LOOK)
+    visit.title, visit.text, visit.diagrams = seen["title"], seen["text"], seen["diagrams"]
+    visit.heading = seen["heading"].strip(" ¶\n")
+    visit.links, visit.ids = seen["links"], set(seen["ids"])
+    visit.overflowing, visit.misrendered = seen["overflowing"], seen["misrendered"]
+
+
+def _screenshot(page: Page, path: str, suffix: str) -> None:
+    name = {
+        **SCREENSHOT_PAGES,
+        "/reference/behaviour-matrix/": "behaviour-matrix",
+        "/explanation/write-back-in-generate/": "sequence-diagram",
+    }.get(path)
+    if name is None:
+        return
+    if name == "behaviour-matrix":
+        page.screenshot(path=SCREENSHOTS / "behaviour-matrix.png", animations="disabled")
+        page.locator("#write-fails-halfway").evaluate("heading => heading.scrollIntoView()")
+        name = "behaviour-matrix-case"
+    elif name in ("sequence-diagram", "resolution-flowchart"):
+        page.locator(".mermaid").first.evaluate("diagram => diagram.scrollIntoView()")
+    page.screenshot(path=SCREENSHOTS / f"{name}{suffix}.png", animations="disabled")
+
+
+def _search(page: Page, query: str) -> list[str]:
+    """Type a query into the search box of the page at hand; the results, best first."""
+    box = page.locator("input.md-search__input")
+    results = page.locator("li.md-search-result__item > a")
+    # Material reads the query on keyup: a key press after each fill makes it search.
+    box.fill("")
+    box.press("End")
+    results.first.wait_for(state="detached")
+    box.fill(query)
+    box.press("End")
+    results.first.wait_for()
+    return [urlsplit(str(link.get_attribute("href"))).path for link in results.all()]
+
+
+def _has_diagrams(path: str) -> bool:
+    return "```mermaid\n" in _source(path)
+
+
+def test_every_page_loads_offline_without_errors(tour: Tour) -> None:
+    problems = {path: visit.problems for path, visit in tour.visits.items() if visit.problems}
+    assert problems == {}
+    assert len(tour.visits) >= 10
+
+
+def test_every_page_shows_its_heading(tour: Tour) -> None:
+    headings = {path: visit.heading for path, visit in tour.visits.items()}
+    assert headings == {path: _source_heading(path) for path in tour.visits}
+    assert all(visit.title.endswith("llm-cache-reference") for visit in tour.visits.values())
+
+
+def test_every_internal_link_and_anchor_resolves(tour: Tour) -> None:
+    broken = []
+    for path, visit in tour.visits.items():
+        for link in visit.links:
+            if not link.startswith(tour.origin + "/"):
+                continue
+            target, anchor = urldefrag(link)
+            target_path = urlsplit(target).path
+            if target_path.endswith("/"):
+                exists = target_path in tour.visits
+                ids = tour.visits[target_path].ids if exists else set()
+            else:
+                exists = (SITE / target_path.lstrip("/")).is_file()
+                ids = set()
+            if not exists or (anchor and unquote(anchor) not in ids):
+                broken.append(f"{path} -> {link}")
+    assert broken == []
+
+
+def test_every_diagram_is_drawn(tour: Tour) -> None:
+    drawn = {path: len(visit.diagrams) for path, visit in tour.visits.items()}
+    in_source = {path: _source(path).count("```mermaid\n") for path in tour.visits}
+    assert drawn == in_source
+    assert sum(drawn.values()) >= 3
+    for path, visit in tour.visits.items():
+        assert not any("Syntax error" in text for text in visit.diagrams), path
+
+
+def test_the_flowchart_reads_on_a_phone(tour: Tour) -> None:
+    sizes = tour.visits["/explanation/resolving-the-cache/"].diagram_text_px
+    assert sizes
+    assert min(sizes) >= LEGIBLE_PX, sizes
+
+
+def test_every_code_block_fits_its_column(tour: Tour) -> None:
+    overflowing = {path: visit.overflowing for path, visit in tour.visits.items()}
+    too_wide = {path: blocks for path, blocks in overflowing.items() if blocks}
+    assert too_wide == {}
+
+
+def test_a_page_without_diagrams_is_light(tour: Tour) -> None:
+    weights = {path: sum(visit.transferred.values()) for path, visit in tour.visits.items()}
+    light = [path for path in tour.visits if not _has_diagrams(path)]
+    assert len(light) >= 10
+    assert {path: weights[path] for path in light if weights[path] > LIGHT_PAGE_BYTES} == {}
+    # Each page counted what it fetched, theme included: a page is never lighter than that.
+    assert all(weights[path] > 200_000 for path in light), weights
+
+
+def test_mermaid_loads_only_where_a_diagram_is_drawn(tour: Tour) -> None:
+    loads_mermaid = {
+        path: any("/mermaid" in url for url in visit.transferred)
+        for path, visit in tour.visits.items()
+    }
+    assert loads_mermaid == {path: _has_diagrams(path) for path in tour.visits}
+
+
+def test_docstrings_render_as_sections(tour: Tour) -> None:
+    misrendered = {path: visit.misrendered for path, visit in tour.visits.items()}
+    assert {path: found for path, found in misrendered.items() if found} == {}
+    returns = tour.visits["/reference/api/"].text
+    assert "the hits by their index in prompts, the key's llm_string" in " ".join(returns.split())
+
+
+def test_no_page_shows_machine_specific_text(tour: Tour) -> None:
+    found = {
+        path: [pattern.pattern for pattern in MACHINE_TEXT if pattern.search(visit.text)]
+        for path, visit in tour.visits.items()
+    }
+    assert {path: patterns for path, patterns in found.items() if patterns} == {}
+
+
+def test_search_for_aupdate_cache_lists_the_api_page(tour: Tour) -> None:
+    assert "/reference/api/" in tour.searches["aupdate_cache"], tour.searches
+    assert tour.visits["/"].problems == []
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+def test_search_ranks_the_explanation_first(tour: Tour, query: str) -> None:
+    assert tour.searches[query][0] == SEARCHES[query], tour.searches[query]
+
+
+def test_the_project_is_offered_as_a_zip(tour: Tour) -> None:
+    assert f"{tour.origin}/{ARCHIVE}" in tour.visits["/"].links
+    with zipfile.ZipFile(SITE / ARCHIVE) as archive:
+        names = {name.removeprefix("llm-cache-reference/") for name in archive.namelist()}
+        readme = archive.read("llm-cache-reference/README.md")
+    assert readme == (ROOT / "README.md").read_bytes()
+    assert {"Makefile", "pyproject.toml", "reference/llm_cache_reference/cache_helpers.py"} <= names
+    assert not [name for name in names if name.startswith((".venv/", "build/", ".git/"))]
+    if (ROOT / ".git").exists():
+        tracked = subprocess.run(
+            ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
+        )
+        assert names == set(tracked.stdout.splitlines())
+
+
+def test_screenshots_are_saved(tour: Tour) -> None:
+    names = [*SCREENSHOT_PAGES.values(), "behaviour-matrix", "behaviour-matrix-case"]
+    names += ["sequence-diagram", *(f"{name}-390" for name in SCREENSHOT_PAGES.values())]
+    for name in names:
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
