@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-PAGE = Path(__file__).resolve().parents[1] / "docs" / "reference" / "errors.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "reference" / "errors.md"
 OUTPUT = re.compile(r'^```text title="Output"\n(.*?)^```$', re.MULTILINE | re.DOTALL)
 
 

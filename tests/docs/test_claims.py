@@ -1,4 +1,4 @@
-"""Every paragraph that states a claim agrees with langchain-core, run now (tests/claims.py)."""
+"""Every paragraph stating a claim agrees with langchain-core, run now (tests/docs/claims.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.claims import (
+from tests.docs.claims import (
     CACHE_FIELD,
     CLAIMS,
     MAXSIZE,

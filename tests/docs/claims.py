@@ -4,7 +4,7 @@ A page can only be checked against the code where it shows code; a sentence such
 model's `cache` field turns `1` into `True`" has no fence to run. A `Claim` names a topic
 (which paragraphs of the site speak of it), a `observe` function that runs langchain-core
 and returns what it does as data, and a `judge` that reads one paragraph and returns what
-in it disagrees with those facts. `tests/test_claims.py` runs every claim over every
+in it disagrees with those facts. `tests/docs/test_claims.py` runs every claim over every
 paragraph of every page (generated pages included), so two pages cannot state different
 behaviours on a topic, and a page cannot state one langchain-core no longer has.
 """
@@ -32,7 +32,7 @@ from pydantic import ValidationError
 
 from llm_cache_reference.demo import PrintingLLM
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 Facts = Mapping[str, str]
 
