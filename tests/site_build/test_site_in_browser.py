@@ -53,8 +53,10 @@ ARCHIVE = "llm-cache-reference.zip"
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 # What a page without a diagram may transfer on a cold load: the page, the theme's script and
-# stylesheet, the search index and worker, the favicon.
-LIGHT_PAGE_BYTES = 600_000
+# stylesheet, the search index and worker, the favicon. The index (220 KB with issue 22's
+# answers and errors pages) is fetched by every page and grows with the site's text; the
+# heaviest pages, the API references, weighed 604-611 KB with it.
+LIGHT_PAGE_BYTES = 650_000
 # The smallest diagram text, in CSS pixels as drawn, that still reads on a phone.
 LEGIBLE_PX = 9
 # Material draws each diagram in a closed shadow root; opening it lets the test read the drawing.
