@@ -161,7 +161,10 @@ async def aupdate_cache(
     await asyncio.Event().wait()
 """
     stuck = in_browser.step_through("hits-and-misses", awaits, path=path, time_limit=0.2)
-    assert stuck.problem == "Your aupdate_cache did not finish within 0.2 s, so it was stopped."
+    assert stuck.stepper is not None
+    assert stuck.stepper.stopped == "it ran out of time, so it was stopped"
+    assert stuck.stepper.steps[-1].line == 8  # the await, where it was stopped
+    assert stuck.stepper.first_difference == 0
 
 
 def test_check_names_the_cases_to_step_through(tmp_path: Path) -> None:

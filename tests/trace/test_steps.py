@@ -288,3 +288,27 @@ def test_a_coroutines_handing_over_is_not_an_error() -> None:
 
 def test_no_notes_make_no_steps() -> None:
     assert steps.steps([], "x.py") == ()
+
+
+def test_an_await_that_never_ends_is_stopped_at_the_await(tmp_path: Path) -> None:
+    module = _file(
+        tmp_path,
+        """
+        import asyncio
+
+
+        async def aupdate_cache(cache, existing_prompts, llm_string, missing_prompt_idxs,
+                                new_results, prompts):
+            existing_prompts[0] = "before"
+            await asyncio.Event().wait()
+        """,
+    )
+    scenario = harness.Scenario("aupdate_cache")
+    traced = trace(scenario, module, str(module.__file__), time_limit=0.2)
+    assert traced.stopped == steps.OUT_OF_TIME
+    assert traced.outcome is None
+    assert traced.timeline == (harness.DictWrite("0", "'before'"),)
+    # The bound cancels the await: the helper ends there, raising what cancelling raises.
+    ending = traced.steps[-1]
+    assert (ending.kind, ending.line, ending.result) == ("raise", 8, "CancelledError")
+    assert [step.events for step in traced.steps if step.events] == [(0,)]

@@ -22,7 +22,6 @@ blocking sleep) is left to the page, which terminates the worker and starts anew
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import io
@@ -42,7 +41,7 @@ import llm_cache_reference
 from llm_cache_reference import cache_helpers, checker
 from llm_cache_reference.cases import Case
 from llm_cache_reference.checker import candidate, layout
-from llm_cache_reference.checker.deadline import Deadline, OutOfTime, under
+from llm_cache_reference.checker.deadline import Deadline, under
 from llm_cache_reference.harness import record
 from llm_cache_reference.trace import command, page
 
@@ -220,20 +219,11 @@ def step_through(
             module = _load(path, time_limit)
         checker.check_module(module, label=path, cases=(), expected={})  # its refusals only
         chosen = command.find_case(case, candidate.defined_helpers(module))
-        deadline = Deadline(time_limit, path)
-        asyncio.run = deadline.bounded_run  # an `await` that never ends runs no line
-        try:
-            with candidate.captured_output(), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                shown = page.stepper(chosen, module, path, expected, time_limit=time_limit)
-        finally:
-            asyncio.run = deadline.run
+        with candidate.captured_output(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            shown = page.stepper(chosen, module, path, expected, time_limit=time_limit)
     except (checker.CheckError, command.TraceError) as error:
         return Stepped(None, str(error))
-    except OutOfTime:
-        return Stepped(
-            None, f"Your {chosen.scenario.function} {candidate.out_of_time(time_limit)}."
-        )
     return Stepped(shown)
 
 

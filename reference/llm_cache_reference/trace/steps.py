@@ -16,11 +16,13 @@ suspending and resuming it.
 
 A helper that loops for ever is stopped after `MAX_LINES` lines or `time_limit`
 seconds, whichever comes first, by an exception its `except Exception` cannot
-catch; the trace then ends where it was stopped.
+catch; one that awaits for ever, by `checker.deadline`'s bound on `asyncio.run`.
+The trace then ends where it was stopped.
 """
 
 from __future__ import annotations
 
+import asyncio
 import linecache
 import sys
 import time
@@ -30,6 +32,7 @@ from inspect import CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR
 from types import FrameType, SimpleNamespace
 from typing import Any, Literal
 
+from llm_cache_reference.checker.deadline import Deadline, OutOfTime
 from llm_cache_reference.harness import (
     ASYNC_FUNCTIONS,
     CacheContents,
@@ -49,6 +52,8 @@ MAX_LINES = 2000
 
 DEFAULT_TIME_LIMIT = 2.0
 """Seconds a traced helper may run; the checker's own default (`checker.DEFAULT_TIME_LIMIT`)."""
+
+OUT_OF_TIME = "it ran out of time, so it was stopped"
 
 StepKind = Literal["call", "line", "back", "return", "raise"]
 """What a step is: a function called (its arguments as the changes), a line run, a
@@ -192,7 +197,7 @@ class Watcher:
             if self.lines > self.max_lines:
                 self.stop(frame, f"it ran more than {self.max_lines} lines, so it was stopped")
             if time.monotonic() > self.end:
-                self.stop(frame, "it ran out of time, so it was stopped")
+                self.stop(frame, OUT_OF_TIME)
         if id(frame) not in self._frames:
             self._frames[id(frame)] = len(self._frames)
             self._kept.append(frame)
@@ -293,10 +298,15 @@ def trace(
     stand_in = SimpleNamespace(
         **{name: watcher.wrap(getattr(implementation, name), name in ASYNC_FUNCTIONS)}
     )
+    deadline = Deadline(time_limit, path)
+    asyncio.run = deadline.bounded_run  # an `await` that never ends runs no line to stop it at
     try:
         recorded = record(scenario, stand_in, log)
-    except Stopped:
-        return Trace(path, steps(watcher.notes, path), tuple(log.events), None, watcher.stopped)
+    except (Stopped, OutOfTime):
+        stopped = watcher.stopped or OUT_OF_TIME
+        return Trace(path, steps(watcher.notes, path), tuple(log.events), None, stopped)
+    finally:
+        asyncio.run = deadline.run
     return Trace(path, steps(watcher.notes, path), recorded.timeline, recorded.outcome)
 
 
@@ -377,6 +387,8 @@ def steps(notes: list[_Note], path: str) -> tuple[Step, ...]:
             opened = _Open("back", stack[-1], stack[-1].line) if stack else None
         # A coroutine's other calls and returns are an `await` resuming and suspending
         # it: its step goes on.
+    if opened is not None:  # stopped where no line runs (an `await` that never ends)
+        close(notes[-1])
     return tuple(done)
 
 
