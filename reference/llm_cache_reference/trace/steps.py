@@ -364,6 +364,8 @@ def steps(notes: list[_Note], path: str) -> tuple[Step, ...]:
             stack.append(frame)
             opened = _Open("call", frame, note.line, note.locals)
         elif note.kind == "line":
+            if _cleans_up(notes, n):
+                continue
             close(note)
             frame = frames[note.frame]
             frame.line, frame.exception = note.line, None
@@ -390,6 +392,16 @@ def steps(notes: list[_Note], path: str) -> tuple[Step, ...]:
     if opened is not None:  # stopped where no line runs (an `await` that never ends)
         close(notes[-1])
     return tuple(done)
+
+
+def _cleans_up(notes: list[_Note], n: int) -> bool:
+    """Whether the line note at `n` is Python 3.12+ cleaning up the line that just raised.
+
+    There, an exception thrown into a coroutine at an `await` is followed by one more
+    `line` event for that same line: not the line run again, but the exception on its way.
+    """
+    before = notes[n - 1]
+    return (before.kind, before.frame, before.line) == ("exception", notes[n].frame, notes[n].line)
 
 
 def _step(opened: _Open, path: str, state: State, result: str | None = None) -> Step:
