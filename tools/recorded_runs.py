@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm_cache_reference.cases import CASES
+from llm_cache_reference.cases import CASES, Case
 from llm_cache_reference.checker.cli import main as checker_main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,9 +93,11 @@ def _trace(name: str, case: str, *file: str, exit_status: int) -> Recording:
     return Recording(f"trace-{name}", ("trace", case, *file), expected, True, exit_status)
 
 
-def _reference_trace(case: str) -> Recording:
-    """The reference traced on one case: the file the site's stepper and the tests agree on."""
-    return Recording(f"trace-{case}", ("trace", case), (TRACES / f"{case}.txt",), True, 0)
+def _reference_trace(case: Case) -> Recording:
+    """The reference traced on one case, in a folder per helper (no brackets in the name)."""
+    slug = case.name.partition("[")[0]
+    expected = (TRACES / case.scenario.function / f"{slug}.txt",)
+    return Recording(f"trace-{case.name}", ("trace", case.name), expected, True, 0)
 
 
 RECORDINGS: tuple[Recording, ...] = (
@@ -199,7 +201,7 @@ RECORDINGS: tuple[Recording, ...] = (
         "tests/checker_inputs/broken_equals_true.py",
         exit_status=1,
     ),
-    *(_reference_trace(case.name) for case in CASES),
+    *(_reference_trace(case) for case in CASES),
     _slide_code("cache_key"),
     _slide_code("write_back_by_hand"),
     _slide_code("is_not_equals"),
@@ -275,7 +277,7 @@ def write_all() -> None:
             recorded, elsewhere = recording.recorded(output)
             if elsewhere or output.exit_status != recording.exit_status:
                 raise SystemExit(f"{recording.name}: exit {output.exit_status}\n{elsewhere}")
-            path.parent.mkdir(exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(recorded)
             print(f"wrote {path.relative_to(ROOT)}")
 

@@ -29,12 +29,8 @@ def test_output_matches_its_file(recording: Recording, outputs: dict[str, list[O
 
 def test_every_tutorial_script_slide_script_and_expected_file_is_recorded() -> None:
     recorded = {path for recording in RECORDINGS for path in recording.expected}
-    folders = (
-        ROOT / "tutorials" / "expected",
-        ROOT / "tutorials" / "expected" / "traces",
-        ROOT / "slides" / "expected",
-    )
-    assert {path for folder in folders for path in folder.glob("*.txt")} == recorded
+    folders = (ROOT / "tutorials" / "expected", ROOT / "slides" / "expected")
+    assert {path for folder in folders for path in folder.rglob("*.txt")} == recorded
     scripts = {r.command[0] for r in RECORDINGS if not r.checker}
     tutorials = {f"tutorials/{p.name}" for p in (ROOT / "tutorials").glob("[0-9]*.py")}
     slide_code = {f"slides/code/{p.name}" for p in (ROOT / "slides" / "code").glob("*.py")}
