@@ -29,6 +29,8 @@ CODE_BLOCK = re.compile(r"<pre(?=[ >])")
 # than the page explaining it. A reader typing a word wants the explanation or the how-to
 # first. (The teaching aids' internals are left out of the index, in their front matter.)
 SEARCH_BOOST_BY_FOLDER = {"explanation/": 4.0, "how-to/": 2.0}
+# The theme's search dialog has no name, so a screen reader announces an unnamed dialog.
+SEARCH_DIALOG = 'class="md-search" data-md-component="search" role="dialog"'
 
 
 def _project_files(root: Path) -> list[str]:
@@ -90,3 +92,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Mark every code block for the search plugin to leave out of its index."""
     return CODE_BLOCK.sub("<pre data-search-exclude", html)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Name the search dialog for assistive technology."""
+    return output.replace(SEARCH_DIALOG, f'{SEARCH_DIALOG} aria-label="Search"', 1)

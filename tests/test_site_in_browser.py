@@ -111,6 +111,35 @@ LOOK = """() => {
     closed.forEach(details => { details.open = false; });
     return seen;
 }"""
+# axe-core, pinned in package.json; the rules it files as serious or critical are the ones a
+# page may not break (WCAG 2 A and AA among them).
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+    .filter(found => ['serious', 'critical'].includes(found.impact))
+    .map(found => `${found.id}: ${found.nodes.map(node => node.target.join(' ')).join(', ')}`)"""
+DECK = "/workshop/slides/workshop.html"
+# The controls a page's own content offers (links, buttons, the exercise editor, <details>),
+# the search box and the colour toggle: each marked, to be looked for while tabbing (the
+# theme's tabindex=-1 ones are not meant to be tab stops: arrows reach them). Of a
+# group of radio buttons (the toggle, a set of tabs) one is a tab stop; arrows move in it.
+MARK_CONTROLS = """() => {
+    const shown = element => element.checkVisibility({visibilityProperty: true});
+    const content = [...document.querySelectorAll(
+        'article :is(a[href], button, textarea, input, select, summary)')]
+        .filter(control => shown(control) && !control.disabled)
+        .filter(control => control.tabIndex >= 0 && !control.closest('[aria-hidden=true]'));
+    const toggle = document.querySelector('input.md-option');
+    const controls = [document.querySelector('input.md-search__input'), ...content];
+    if (toggle) controls.push(toggle);
+    controls.forEach((control, index) => { control.dataset.keyboard = index; });
+    return controls.map(control => control.dataset.keyboard);
+}"""
+FOCUSED = """() => {
+    const focused = document.activeElement;
+    const group = focused.type === 'radio' ? document.querySelectorAll(
+        `input[type=radio][name="${focused.name}"]`) : [focused];
+    return {tag: focused.tagName, marks: [...group].map(radio => radio.dataset.keyboard)};
+}"""
 # Text that would give away the machine the site was built on.
 MACHINE_TEXT = [
     re.compile(rf"\b{re.escape(socket.gethostname())}\b"),
@@ -148,6 +177,8 @@ class Visit:
     misrendered: list[str] = field(default_factory=list)
     transferred: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    accessibility: list[str] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -157,6 +188,7 @@ class Tour:
     origin: str
     visits: dict[str, Visit]
     searches: dict[str, list[str]]
+    deck_accessibility: list[str]
 
 
 def _site_is_current() -> bool:
@@ -290,6 +322,7 @@ def tour(origin: str) -> Tour:
         loads.visit.problems.append(f"page error: {error}")
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert AXE.is_file(), "axe-core is missing: run `npm ci` (make test does)"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         context = browser.new_context(viewport=DESKTOP)
@@ -312,6 +345,11 @@ def tour(origin: str) -> Tour:
             loads.settle(page)
             visit.transferred = loads.transferred()
             _screenshot(page, path, "")
+            visit.accessibility = _axe(page)
+        # The deck is its own HTML (Marp's), checked for accessibility only.
+        loads.start(Visit())
+        page.goto(origin + DECK, wait_until="load")
+        deck_accessibility = _axe(page)
         loads.start(visits["/"])
         page.goto(origin + "/", wait_until="load")
         page.keyboard.press("/")
@@ -325,8 +363,51 @@ def tour(origin: str) -> Tour:
             visits[path].diagram_text_px = page.evaluate(DIAGRAM_TEXT_PX)
             loads.settle(page)
             _screenshot(page, path, "-390")
+        page.set_viewport_size(DESKTOP)
+        # Focusing the exercise editor starts loading Python, which leaving the page cuts
+        # short: what these visits load is not recorded.
+        loads.start(Visit())
+        for path in filter(_has_controls, visits):
+            page.goto(origin + path, wait_until="load")
+            visits[path].unreachable = _unreachable_by_keyboard(page)
         browser.close()
-    return Tour(origin, visits, searches)
+    return Tour(origin, visits, searches, deck_accessibility)
+
+
+def _axe(page: Page) -> list[str]:
+    """What axe-core finds serious or critical on the page at hand."""
+    page.add_script_tag(path=AXE)
+    found: list[str] = page.evaluate(AXE_RUN)
+    return found
+
+
+def _has_controls(path: str) -> bool:
+    """A page with controls of the project's own: the in-browser runs and the exercises."""
+    return path == "/" or 'class="llmcr-' in _source(path)
+
+
+def _unreachable_by_keyboard(page: Page) -> list[str]:
+    """The page's controls that pressing Tab from the top never reaches.
+
+    In the exercise editor Tab indents; its note tells a reader to press Esc first to leave,
+    and so does this walk.
+    """
+    controls = page.evaluate(MARK_CONTROLS)
+    page.evaluate("() => document.activeElement.blur()")
+    reached: set[str] = set()
+    for _ in range(len(controls) + 60):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        reached.update(mark for mark in focused["marks"] if mark is not None)
+        if focused["tag"] == "TEXTAREA":
+            page.keyboard.press("Escape")
+    missing = [mark for mark in controls if mark not in reached]
+    return [
+        page.locator(f'[data-keyboard="{mark}"]').evaluate(
+            "control => control.outerHTML.slice(0, 80)"
+        )
+        for mark in missing
+    ]
 
 
 def _look_at(page: Page, path: str, visit: Visit) -> None:
@@ -492,3 +573,17 @@ def test_screenshots_are_saved(tour: Tour) -> None:
     names += ["sequence-diagram", *(f"{name}-390" for name in SCREENSHOT_PAGES.values())]
     for name in names:
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
+
+
+def test_no_page_has_a_serious_accessibility_violation(tour: Tour) -> None:
+    found = {path: visit.accessibility for path, visit in tour.visits.items()}
+    assert {path: violations for path, violations in found.items() if violations} == {}
+    assert tour.deck_accessibility == []
+
+
+def test_every_control_is_reachable_by_keyboard(tour: Tour) -> None:
+    checked = {
+        path: visit.unreachable for path, visit in tour.visits.items() if _has_controls(path)
+    }
+    assert len(checked) >= 10
+    assert {path: missing for path, missing in checked.items() if missing} == {}
