@@ -264,6 +264,26 @@ class _Loads:
     def start(self, visit: Visit) -> None:
         self.visit, self.finished = visit, []
 
+    def follow(self, page: Page) -> None:
+        """Record what every page loaded in `page` asks for, and what goes wrong."""
+        page.on("console", self.on_console)
+        page.on("pageerror", self.on_page_error)
+        page.on("request", self.on_request)
+        page.on("requestfinished", self.on_finished)
+        page.on("requestfailed", self.on_failed)
+        page.on("response", self.on_response)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.visit.problems.append(f"console error: {message.text}")
+
+    def on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.visit.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def on_page_error(self, error: Error) -> None:
+        self.visit.problems.append(f"page error: {error}")
+
     def on_request(self, request: Request) -> None:
         self.pending.add(request)
         if not request.url.startswith((self.origin + "/", "data:", "blob:")):
@@ -310,17 +330,6 @@ def tour(origin: str) -> Tour:
     visits: dict[str, Visit] = {}
     loads = _Loads(origin)
 
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            loads.visit.problems.append(f"console error: {message.text}")
-
-    def on_response(response: Response) -> None:
-        if response.status >= 400:
-            loads.visit.problems.append(f"HTTP {response.status}: {response.url}")
-
-    def on_page_error(error: Error) -> None:
-        loads.visit.problems.append(f"page error: {error}")
-
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert AXE.is_file(), "axe-core is missing: run `npm ci` (make test does)"
     with sync_playwright() as playwright:
@@ -331,12 +340,7 @@ def tour(origin: str) -> Tour:
         devtools = context.new_cdp_session(page)
         devtools.send("Network.enable")
         devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
-        page.on("console", on_console)
-        page.on("pageerror", on_page_error)
-        page.on("request", loads.on_request)
-        page.on("requestfinished", loads.on_finished)
-        page.on("requestfailed", loads.on_failed)
-        page.on("response", on_response)
+        loads.follow(page)
         for path in _page_paths():
             visit = visits[path] = Visit()
             loads.start(visit)
@@ -346,10 +350,6 @@ def tour(origin: str) -> Tour:
             visit.transferred = loads.transferred()
             _screenshot(page, path, "")
             visit.accessibility = _axe(page)
-        # The deck is its own HTML (Marp's), checked for accessibility only.
-        loads.start(Visit())
-        page.goto(origin + DECK, wait_until="load")
-        deck_accessibility = _axe(page)
         loads.start(visits["/"])
         page.goto(origin + "/", wait_until="load")
         page.keyboard.press("/")
@@ -364,14 +364,24 @@ def tour(origin: str) -> Tour:
             loads.settle(page)
             _screenshot(page, path, "-390")
         page.set_viewport_size(DESKTOP)
-        # Focusing the exercise editor starts loading Python, which leaving the page cuts
-        # short: what these visits load is not recorded.
         loads.start(Visit())
-        for path in filter(_has_controls, visits):
-            page.goto(origin + path, wait_until="load")
-            visits[path].unreachable = _unreachable_by_keyboard(page)
+        deck_accessibility = _deck_and_keyboard(page, origin, visits)
         browser.close()
     return Tour(origin, visits, searches, deck_accessibility)
+
+
+def _deck_and_keyboard(page: Page, origin: str, visits: dict[str, Visit]) -> list[str]:
+    """Walk each page with controls by keyboard; what axe-core finds on the deck.
+
+    What these visits load is not recorded: focusing the exercise editor starts loading
+    Python, which leaving the page cuts short. The deck is its own HTML (Marp's), checked
+    for accessibility only.
+    """
+    for path in filter(_has_controls, visits):
+        page.goto(origin + path, wait_until="load")
+        visits[path].unreachable = _unreachable_by_keyboard(page)
+    page.goto(origin + DECK, wait_until="load")
+    return _axe(page)
 
 
 def _axe(page: Page) -> list[str]:
@@ -442,9 +452,13 @@ def _screenshot(page: Page, path: str, suffix: str) -> None:
 
 
 def _search(page: Page, query: str) -> list[str]:
-    """Type a query into the search box of the page at hand; the results, best first."""
+    """Type a query into the search box of the page at hand; the pages found, best first.
+
+    The theme lists one result per page, its best sections under it; a result's link is
+    the page's own, or its best section's when that scores higher.
+    """
     box = page.locator("input.md-search__input")
-    results = page.locator("li.md-search-result__item > a")
+    results = page.locator("li.md-search-result__item > a:first-child")
     # Material reads the query on keyup: a key press after each fill makes it search.
     box.fill("")
     box.press("End")
