@@ -19,7 +19,7 @@ from typing import get_args
 from langchain_core.language_models import llms as langchain_llms
 
 from llm_cache_reference.harness import (
-    ASYNC_FUNCTIONS,
+    FIELD_LABELS,
     CacheArg,
     CaseResult,
     Outcome,
@@ -80,8 +80,17 @@ def _plain(text: str) -> str:
     return "".join(f"\\{char}" if char in "\\`*_[]<>" else char for char in text)
 
 
-def _verdict(result: CaseResult) -> str:
-    return "identical" if result.agree else "**differs**"
+def _verdict(group: list[CaseResult], candidate: str) -> str:
+    """Say whether the two implementations agree on a case, and where they do not."""
+    differing = [
+        f"{result.case.scenario.function} in "
+        + ", ".join(FIELD_LABELS[name] for name in result.expected.differing(result.actual))
+        for result in group
+        if not result.agree
+    ]
+    if differing:
+        return f"**differ**: {'; '.join(differing)}"
+    return "the same, sync and async" if len(group) > 1 else "the same"
 
 
 def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference") -> str:
@@ -108,9 +117,9 @@ def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference")
         >>> from llm_cache_reference.harness import run_cases
         >>> case = CASES_BY_NAME["no-generations[update_cache]"]
         >>> print(behaviour_matrix(run_cases(llm_cache_reference, (case,))))
-        | Case | Sync twin | Async twin |
+        | Case | What it shows | langchain-core and reference |
         | --- | --- | --- |
-        | [`no-generations`](#no-generations) | identical |  |
+        | [`no-generations`](#no-generations) | Nothing is written; ... | the same |
         <BLANKLINE>
         ## Writing back
         <BLANKLINE>
@@ -131,7 +140,9 @@ def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference")
 
         >>> returns_none = types.SimpleNamespace(update_cache=lambda *args: None)
         >>> print(behaviour_matrix(run_cases(returns_none, (case,)), "returns-none"))
-        | Case | Sync twin | Async twin |
+        | Case | What it shows | langchain-core and returns-none |
+        | --- | --- | --- |
+        | [`no-generations`](#no-generations) | ... | **differ**: update_cache in returned |
         ...
         ```text title="update_cache: langchain-core and returns-none differ"
         returned:
@@ -146,12 +157,12 @@ def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference")
         (list(group) for _, group in groupby(report, key=_slug)),
         key=lambda group: group[0].case.step,
     )
-    # What each case shows is said once, in its section: the table is for finding it.
-    lines = ["| Case | Sync twin | Async twin |", "| --- | --- | --- |"]
+    # The overview says what each case shows and whether the two agree, so that it reads
+    # without opening a section; the sections give the outcomes.
+    lines = [f"| Case | What it shows | langchain-core and {candidate} |", "| --- | --- | --- |"]
     for group in twins:
-        by_kind = {_is_async(result): _verdict(result) for result in group}
         link = f"[`{_slug(group[0])}`](#{_slug(group[0])})"
-        lines.append(f"| {link} | {by_kind.get(False, '')} | {by_kind.get(True, '')} |")
+        lines.append(f"| {link} | {group[0].case.shows} | {_verdict(group, candidate)} |")
     for step, sections in groupby(twins, key=lambda group: group[0].case.step):
         lines += ["", f"## {step.heading}"]
         for group in sections:
@@ -182,10 +193,6 @@ def _case_section(group: list[CaseResult], candidate: str) -> list[str]:
         else:
             lines += ["", _fence("\n".join(text), summary)]
     return lines
-
-
-def _is_async(result: CaseResult) -> bool:
-    return result.case.scenario.function in ASYNC_FUNCTIONS
 
 
 def written_cache(outcome: Outcome) -> str:
