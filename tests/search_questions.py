@@ -39,5 +39,71 @@ QUESTIONS = (
         source="langchain issues #23701, #13119",
     ),
 )
-HELD_OUT: tuple[Question, ...] = ()
+HELD_OUT = (
+    _ask(
+        "callbacks not called when cached",
+        "/how-to/see-cache-hits/",
+        "/explanation/chat-models/",
+        source="langchain issue #9537, Plain models are not calling callbacks when cached",
+    ),
+    _ask(
+        "BaseChatModel.stream method not supporting caching",
+        "/explanation/chat-models/",
+        "/reference/cache-by-call/",
+        "/explanation/not-covered/",
+        source="langchain issue #23701",
+    ),
+    _ask(
+        "cache ignores per-call generation options",
+        "/explanation/cache-key/",
+        source="langchain issue #40403",
+    ),
+    _ask(
+        "chat model cache not dependent on temperature",
+        "/explanation/chat-models/",
+        source="langchain issue #19328, Caching for ChatAnthropic is not working as expected",
+    ),
+    _ask(
+        "InMemoryCache maxsize evicts an unrelated entry",
+        "/reference/langchain-core-cache/",
+        source="langchain issue #36750, PR #36907",
+    ),
+    _ask(
+        "ValueError: No global cache was configured. Use `set_llm_cache`.",
+        "/reference/errors/",
+        source="langchain-core's message for cache=True with no global cache",
+    ),
+    _ask(
+        "Asked to cache, but no cache found at `langchain.cache`.",
+        "/reference/errors/",
+        source="langchain-core's message from a chat model, the same mistake",
+    ),
+    _ask(
+        "ValueError: Unsupported cache value 1",
+        "/reference/errors/",
+        source="langchain-core's message for cache=1",
+    ),
+    _ask(
+        "token usage cost on a cached response",
+        "/explanation/chat-models/",
+        source="GPTCache issue #402, Tokens Used: 0 through a LangChain cache",
+    ),
+    _ask(
+        "set_llm_cache doesn't work",
+        "/reference/langchain-core-cache/",
+        "/how-to/see-cache-hits/",
+        "/reference/errors/",
+        source="langchain issues #27741, #20882",
+    ),
+    _ask(
+        "Error 111 connecting to localhost:6379. Connection refused.",
+        "/reference/errors/",
+        source="redis-py's error when the Redis behind RedisCache is down",
+    ),
+    _ask(
+        "how to tell if a response came from the cache",
+        "/how-to/see-cache-hits/",
+        source="langchain issue #24120, cache_hit flag reported as None",
+    ),
+)
 HELD_OUT_NEEDED = 10
