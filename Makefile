@@ -16,7 +16,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 # The site runs the tutorials and the checker in the page with Pyodide, offline. Everything it
 # needs is fetched once, pinned by checksum, with npm (the runtime, package-lock.json) and pip
-# (the wheels, browser/*.txt), kept in build/browser-cache/ and node_modules/, and laid out in
+# (the wheels, site_build/pyodide/*.txt), kept in build/browser-cache/ and node_modules/, and laid out in
 # docs/assets/pyodide/ (generated, not committed), which mkdocs serves and copies into the site.
 BROWSER_CACHE := build/browser-cache
 BROWSER_PYTHON := docs/assets/pyodide/manifest.json
@@ -52,7 +52,7 @@ $(NODE_MODULES): package.json package-lock.json
 
 ## slides: build the workshop deck (build/slides/); the site includes it when it is built.
 slides: setup $(NODE_MODULES)
-	$(BIN)/python -m slides.build $(dir $(DECK))
+	$(BIN)/python -m site_build.slides $(dir $(DECK))
 
 ## test: every check: lint, types, the slides, the strict site build, tests with coverage (the
 ## browser test reuses the site docs-build has just built; the notebooks run), mutation.
@@ -80,23 +80,23 @@ docs-build: setup slides $(BROWSER_PYTHON)
 
 ## tutorials-expected: rerun every tutorial script and recorded checker run, rewrite their outputs.
 tutorials-expected: setup
-	$(BIN)/python tests/recorded_runs.py
+	$(BIN)/python tools/recorded_runs.py
 
 ## regen: rewrite every generated file that needs no network, after a change to the cases or
 ## the code: the recorded tutorial and checker outputs, the generated parts of the concurrent
 ## write-back page (from the committed benchmark data) and the version-history page (from the
 ## committed history/results.json; new release data needs `make history`).
 regen: tutorials-expected
-	$(BIN)/python -m benchmarks.concurrent_writeback_page
+	$(BIN)/python -m experiment.page
 	$(BIN)/python -m history page
 
 mutation: setup
-	$(BIN)/python tests/mutation.py
+	$(BIN)/python tools/mutation.py
 
 ## benchmark: time the sequential and the concurrent write-back (~2 min, not part of test),
-## then rewrite benchmarks/concurrent_writeback.json and the docs page it feeds.
+## then rewrite experiment/concurrent_writeback.json and the docs page it feeds.
 benchmark: setup
-	$(BIN)/python -m benchmarks.concurrent_writeback $(BENCHMARK_ARGS)
+	$(BIN)/python -m experiment.benchmark $(BENCHMARK_ARGS)
 
 ## history: read every langchain-core release's wheel (pre-releases too; cached outside git
 ## in ~/.cache/llm-cache-reference/wheels) and compare the helpers' source release to release;
@@ -120,16 +120,16 @@ site: setup slides $(BROWSER_PYTHON)
 browser-python: $(BROWSER_PYTHON)
 
 $(BROWSER_PYTHON): $(NODE_MODULES) $(BROWSER_CACHE)/wheels/.ok $(BROWSER_CACHE)/pyyaml/.ok \
-		browser/assemble.py $(PROJECT_SOURCES) | setup
-	$(BIN)/python browser/assemble.py node_modules $(BROWSER_CACHE)/wheels \
+		site_build/pyodide/assemble.py $(PROJECT_SOURCES) | setup
+	$(BIN)/python site_build/pyodide/assemble.py node_modules $(BROWSER_CACHE)/wheels \
 		$(BROWSER_CACHE)/pyyaml docs/assets/pyodide
 
-$(BROWSER_CACHE)/wheels/.ok: browser/requirements.txt | setup
+$(BROWSER_CACHE)/wheels/.ok: site_build/pyodide/requirements.txt | setup
 	rm -rf $(@D) && mkdir -p $(@D).tmp
 	$(PIP_FOR_PYODIDE) --platform pyemscripten_2026_0_wasm32 -r $< -d $(@D).tmp
 	mv $(@D).tmp $(@D) && touch $@
 
-$(BROWSER_CACHE)/pyyaml/.ok: browser/pyyaml.txt | setup
+$(BROWSER_CACHE)/pyyaml/.ok: site_build/pyodide/pyyaml.txt | setup
 	rm -rf $(@D) && mkdir -p $(@D).tmp
 	$(PIP_FOR_PYODIDE) --platform manylinux_2_17_x86_64 -r $< -d $(@D).tmp
 	mv $(@D).tmp $(@D) && touch $@

@@ -32,7 +32,16 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CASE_FILES = ("cases.py", "harness.py", "patching.py")
+CASE_FILES = (
+    "cases.py",
+    "patching.py",
+    "harness/__init__.py",
+    "harness/observing.py",
+    "harness/outcome.py",
+    "harness/recording.py",
+    "harness/scenario.py",
+    "harness/text.py",
+)
 """The cases and the modules they run with, copied from `llm_cache_reference` into the
 snapshot as a package of their own (the rest of the package is not needed there)."""
 PROBE_FILES = ("__init__.py", "adapter.py", "compat.py", "probe.py", "through_generate.py")
@@ -59,7 +68,7 @@ def snapshot(into: Path) -> str:
     """
     (into / "history").mkdir()
     package = into / "llm_cache_reference"
-    package.mkdir()
+    (package / "harness").mkdir(parents=True)
     (package / "__init__.py").write_text("")
     source = ROOT / "reference" / "llm_cache_reference"
     copies = [(source / name, package / name) for name in CASE_FILES]

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import IntEnum
 
-from llm_cache_reference.harness import ASYNC_TWIN, Flavour, Scenario
+from llm_cache_reference.harness.scenario import ASYNC_TWIN, Flavour, Scenario
 
 __all__ = ["CASES", "CASES_BY_NAME", "TABLE", "Case", "Single", "Step", "Twins"]
 

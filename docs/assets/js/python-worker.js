@@ -9,10 +9,10 @@
 
 const RUNTIME = new URL("../pyodide/", import.meta.url);
 
-// Glue between JSON and llm_cache_reference.in_browser: the page gets plain data back.
+// Glue between JSON and llm_cache_reference.checker.in_browser: the page gets plain data back.
 const GLUE = `
 import dataclasses, json
-from llm_cache_reference import in_browser
+from llm_cache_reference.checker import in_browser
 from pyodide.ffi import can_run_sync
 
 def page_call(name, arguments):

@@ -1,1 +1,0 @@
-"""Benchmarks: run by hand (`make benchmark`), never by `make test`."""

@@ -1,0 +1,53 @@
+"""The workshop checker: run the behaviour cases against a learner's own helpers.
+
+`check` takes a Python file that defines some of `update_cache`,
+`aupdate_cache`, `get_prompts` and `aget_prompts`, runs every behaviour case
+for the helpers it defines, and compares each outcome with langchain-core's.
+`check_module` does the same for a module that is already imported, in this
+process. Both return a `Report`, and can hand over each row as it is made;
+`checker.layout` lays reports out for a terminal, and `python -m
+llm_cache_reference check PATH` does both.
+
+One module, one job: `judge` compares and reports (everything it exports is
+importable from here, as `llm_cache_reference.checker.check`); `candidate`
+examines and runs a learner's module (the learner's side); `child` does so in
+child processes (time limit, memory cap); `deadline` stops a learner's code
+running in this process; `layout` lays a report out as text; `cli` is the
+command line; `in_browser` is the site's Python, in the page.
+"""
+
+from __future__ import annotations
+
+from llm_cache_reference.checker.judge import (
+    DEFAULT_TIME_LIMIT,
+    MAX_TIME_LIMIT,
+    STEPS,
+    CheckError,
+    Observed,
+    Progress,
+    Report,
+    Row,
+    Status,
+    cases_for,
+    check,
+    check_module,
+    expected_outcomes,
+    fill_report,
+)
+
+__all__ = [
+    "DEFAULT_TIME_LIMIT",
+    "MAX_TIME_LIMIT",
+    "STEPS",
+    "CheckError",
+    "Observed",
+    "Progress",
+    "Report",
+    "Row",
+    "Status",
+    "cases_for",
+    "check",
+    "check_module",
+    "expected_outcomes",
+    "fill_report",
+]

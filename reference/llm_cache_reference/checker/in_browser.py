@@ -1,0 +1,210 @@
+"""The site's Python, in the page: run a script, or check a learner's helpers, in-process.
+
+The site's Web Worker (`docs/assets/js/python-worker.js`) loads Pyodide and calls
+the two functions here, which return plain data for the page: `run` runs a script
+as `python FILE` does and keeps what it prints; `check` runs the checker's cases
+against a learner's source and renders the report `python -m llm_cache_reference
+check` prints. Both work the same on a local Python, where the tests run them.
+
+The command-line checker runs the learner's code in a child process, which it can
+stop. Pyodide has no child processes, so here the learner's code runs in the
+checker's own process, under a deadline kept inside Python. That is the cheaper
+of the two ways to stop it in a browser: terminating the Web Worker throws the
+whole runtime away (a reload of 9-18 s), and Pyodide's interrupt buffer needs
+SharedArrayBuffer, which a plain static server cannot enable (it takes
+cross-origin isolation headers). The deadline has two halves. A trace function
+raises once time is up, on the next line the learner's own code runs: that stops
+a loop that computes. A coroutine that awaits something that never happens runs
+no line at all, so `asyncio.run` is bounded by `asyncio.wait_for` as well. What
+neither stops (a loop inside C code, a loop that swallows every exception, a
+blocking sleep) is left to the page, which terminates the worker and starts anew.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import sys
+import textwrap
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import TypeVar
+
+from llm_cache_reference import checker
+from llm_cache_reference.cases import Case
+from llm_cache_reference.checker import candidate, layout
+from llm_cache_reference.checker.deadline import Deadline, under
+
+__all__ = ["EXERCISE_PATH", "Checked", "Ran", "check", "run", "run_file"]
+
+EXERCISE_PATH = "tutorials/exercises/my_cache_helpers.py"
+"""Where `check` saves the learner's source: the path the workshop's command names."""
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a script printed, and how it ended.
+
+    Attributes:
+        stdout: Everything it printed.
+        stderr: Everything it wrote to standard error.
+        error: The traceback, as Python prints it, if the script raised (or
+            exited with a non-zero status); `None` if it ended normally.
+    """
+
+    stdout: str
+    stderr: str
+    error: str | None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A check's counts and its report.
+
+    Attributes:
+        passed: Rows that agree with langchain-core.
+        failed: Rows that ran and differ.
+        errors: Rows that could not run.
+        not_attempted: Rows for helpers the source does not define.
+        exit_status: What the command line would exit with: 0 all agree,
+            1 not yet, 2 the source cannot be checked at all.
+        report: What the command line prints: the table, or the reason the
+            source cannot be checked.
+    """
+
+    passed: int
+    failed: int
+    errors: int
+    not_attempted: int
+    exit_status: int
+    report: str
+
+
+def run(source: str, path: str = "<page>", argv: Sequence[str] = ()) -> Ran:
+    """Run source as `python PATH ARGV...` runs a file: as `__main__`, output captured.
+
+    The script's folder comes first on `sys.path` while it runs, so it can import
+    the modules beside it (the tutorials share `_walkthrough.py`).
+    """
+    module = ModuleType("__main__")
+    module.__file__ = path
+    folder = str(Path(path).resolve().parent)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    previous = sys.argv, sys.modules["__main__"], list(sys.path)
+    sys.argv = [path, *argv]
+    sys.modules["__main__"] = module  # dataclasses and pickle look the module up here
+    sys.path.insert(0, folder)
+    error = None
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            exec(compile(source, path, "exec"), module.__dict__)
+    except SystemExit as exit_:
+        if exit_.code not in (None, 0):
+            error = f"SystemExit: {exit_.code}"
+    except BaseException as raised:  # the page shows every failure, even KeyboardInterrupt
+        error = _traceback(raised)
+    finally:
+        sys.argv, sys.modules["__main__"], sys.path[:] = previous
+    return Ran(stdout.getvalue(), stderr.getvalue(), error)
+
+
+def _traceback(error: BaseException) -> str:
+    """The traceback as `python FILE` prints it: from the script's frame, not from `run`'s."""
+    below_run = error.__traceback__.tb_next if error.__traceback__ else None
+    return "".join(traceback.format_exception(type(error), error, below_run))
+
+
+def run_file(path: str, argv: Sequence[str] = ()) -> Ran:
+    """Run the script at `path`, as `python PATH ARGV...` does."""
+    return run(Path(path).read_text(), path, argv)
+
+
+def check(
+    source: str,
+    step: int | None = None,
+    path: str = EXERCISE_PATH,
+    time_limit: float = checker.DEFAULT_TIME_LIMIT,
+) -> Checked:
+    """Save source at `path` and check it as `python -m llm_cache_reference check PATH` does.
+
+    Args:
+        source: The learner's Python file, as text.
+        step: Only this exercise step's cases; all when `None`.
+        path: Where to save it; the report names it.
+        time_limit: Seconds one case (and importing the file) may take.
+
+    Returns:
+        The counts and the report, as the command line prints it (to a terminal
+        80 columns wide, or to a file).
+    """
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(source)
+    try:
+        report = _check_in_process(path, step, time_limit)
+    except checker.CheckError as error:
+        # As the command line prints it (llm_cache_reference.__main__).
+        paragraphs = f"Cannot check: {error}".split("\n\n")
+        message = "\n\n".join(
+            textwrap.fill(paragraph, width=_WIDTH, break_on_hyphens=False)
+            for paragraph in paragraphs
+        )
+        return Checked(0, 0, 0, 0, 2, message)
+    return Checked(
+        passed=report.count("pass"),
+        failed=report.count("FAIL"),
+        errors=report.count("ERROR"),
+        not_attempted=report.count("not attempted"),
+        exit_status=report.exit_status,
+        report=layout.render(report, _WIDTH),
+    )
+
+
+_WIDTH = 80  # the command line's, when it prints to a file or does not know the terminal
+
+
+def _check_in_process(path: str, step: int | None, time_limit: float) -> checker.Report:
+    """`checker.check` with the learner's module in this process, under a deadline.
+
+    As with child processes, once a helper is stopped its later cases are reported
+    at once, not run (`candidate.observe_each`), and the other helpers'
+    cases run on a freshly imported module.
+    """
+    chosen = checker.cases_for(step)
+    # Before the learner's module is imported, so that it cannot change them.
+    expected = checker.expected_outcomes(chosen)
+    with candidate.captured_output() as output:
+        module = _load(path, time_limit)
+    # check_module with no cases makes only its refusals: no helper, or a wrong kind.
+    checker.check_module(module, label=path, cases=(), expected={})
+    defined = candidate.defined_helpers(module)
+
+    def observe_first(cases: Sequence[Case]) -> checker.Observed | str:
+        nonlocal module
+        deadline = Deadline(time_limit, path)
+        seen = under(deadline, functools.partial(candidate.observe_candidate, cases[0], module))
+        if not deadline.expired:
+            return seen
+        with candidate.captured_output():  # printed once, the first time
+            module = _load(path, time_limit)
+        return candidate.out_of_time(time_limit)
+
+    start = checker.Report(path, step, chosen, (), *output.text())
+    observations = candidate.observe_each(chosen, defined, observe_first)
+    return checker.fill_report(start, expected, defined, observations)
+
+
+def _load(path: str, time_limit: float) -> ModuleType:
+    deadline = Deadline(time_limit, path)
+    try:
+        return under(deadline, functools.partial(candidate.load_candidate, path))
+    except checker.CheckError:
+        if not deadline.expired:
+            raise
+    raise candidate.import_did_not_finish(path, candidate.out_of_time(time_limit))

@@ -1,1 +1,0 @@
-"""What the site serves besides its pages: notebooks, tutorial scripts, the slides."""

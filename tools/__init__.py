@@ -1,0 +1,1 @@
+"""Maintainer tools: `recorded_runs` (make regen) and `mutation` (make test)."""
