@@ -143,7 +143,7 @@ def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "refer
         >>> print(behaviour_matrix(run_cases(returns_none, (case,)), "returns-none"))
         | Case | What it shows | langchain-core and returns-none |
         | --- | --- | --- |
-        | [`no-generations`](#no-generations) | ... | **differ**: update_cache in returned |
+        | ... | **differ**: update_cache in returned |
         ...
         ```text title="update_cache: langchain-core and returns-none differ"
         returned:
