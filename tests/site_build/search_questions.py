@@ -36,7 +36,22 @@ QUESTIONS = (
     _ask(
         "stream does not use cache",
         "/explanation/not-covered/",
+        "/reference/cache-by-call/",
         source="langchain issues #23701, #13119",
+    ),
+    _ask("set_llm_cache", "/reference/langchain-core-cache/", source="langchain PR #11741"),
+    _ask(
+        "InMemoryCache maxsize",
+        "/reference/langchain-core-cache/",
+        source="langchain issues #39636, #38529",
+    ),
+    _ask("usage_metadata", "/explanation/chat-models/", source="langchain issue #32818"),
+    _ask("on_llm_end", "/how-to/see-cache-hits/", source="langchain issue #9537"),
+    _ask("chat model cache key", "/explanation/chat-models/", source="langchain issue #19328"),
+    _ask(
+        "'str' object has no attribute 'lookup'",
+        "/reference/errors/",
+        source="what a string passed as cache raises",
     ),
 )
 HELD_OUT = (

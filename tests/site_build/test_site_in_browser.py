@@ -42,7 +42,7 @@ from playwright.sync_api import (
 from site_build.hooks.context import locked_version
 from tests.chromium import FLAGS as CHROMIUM_FLAGS
 from tests.chromium import executable as chromium_executable
-from tests.site_build.search_questions import HELD_OUT, QUESTIONS, TOP, Question
+from tests.site_build.search_questions import HELD_OUT, HELD_OUT_NEEDED, QUESTIONS, TOP, Question
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "build" / "site"
@@ -564,6 +564,15 @@ def _found_in_top(tour: Tour, asked: Question) -> bool:
 def test_search_finds_the_answer_in_the_top_three(tour: Tour, asked: Question) -> None:
     assert _found_in_top(tour, asked), tour.searches[asked.query]
     assert tour.visits["/"].problems == []
+
+
+def test_held_out_questions_find_their_answers(tour: Tour) -> None:
+    missed = {
+        asked.query: tour.searches[asked.query][:TOP]
+        for asked in HELD_OUT
+        if not _found_in_top(tour, asked)
+    }
+    assert len(HELD_OUT) - len(missed) >= HELD_OUT_NEEDED, missed
 
 
 def test_the_project_is_offered_as_a_zip(tour: Tour) -> None:
