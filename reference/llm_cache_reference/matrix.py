@@ -42,8 +42,14 @@ def _slug(result: CaseResult[Case]) -> str:
 
 
 def _fence(text: str, title: str = "") -> str:
+    """An outcome as a code block, left out of the site's search index.
+
+    Every case's outcome is a few lines of the same fields: indexed, they would make the
+    matrix the first result for any field name or value a reader types. The case's words
+    are in its section's prose, which is indexed.
+    """
     title = f' title="{title}"' if title else ""
-    return f"```text{title}\n{text}\n```"
+    return f'```{{ .text{title} data-search-exclude="" }}\n{text}\n```'
 
 
 def _wrapped(label: str, lines: tuple[str, ...], width: int) -> tuple[str, ...]:
@@ -128,7 +134,7 @@ def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "refer
         <BLANKLINE>
         **The model returned no generation lists.** Nothing is written; ...
         <BLANKLINE>
-        ```text title="update_cache: identical in both"
+        ```{ .text title="update_cache: identical in both" data-search-exclude="" }
         returned:         llm_output
         existing_prompts: {1: hit[1]}
         cache calls:      (none)
@@ -145,7 +151,7 @@ def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "refer
         | --- | --- | --- |
         | ... | **differ**: update_cache in returned |
         ...
-        ```text title="update_cache: langchain-core and returns-none differ"
+        ```{ .text title="update_cache: langchain-core and returns-none differ" ...
         returned:
           langchain-core: llm_output
           returns-none:   None
