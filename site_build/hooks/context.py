@@ -7,9 +7,9 @@ at the top of every page.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
-import tomllib
 from mkdocs.config.defaults import MkDocsConfig
 
 LOCK = Path(__file__).resolve().parents[2] / "uv.lock"
