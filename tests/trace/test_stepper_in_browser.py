@@ -68,7 +68,8 @@ def test_every_case_of_the_matrix_has_a_step_through_control(page: Page) -> None
 def test_the_matrix_stepper_works_by_keyboard_alone(page: Page) -> None:
     host = _host(page, CASE)
     started = time.monotonic()
-    _press(page, host.get_by_role("button", name=f"Step through {CASE}, line by line"))
+    name = f"Step through update_cache: the case {CASE}, line by line"
+    _press(page, host.get_by_role("button", name=name))
     panel = host.locator(".llmcr-stepper-panel")
     panel.wait_for()
     page.measured["matrix: click to first step, seconds"] = round(  # type: ignore[attr-defined]

@@ -242,8 +242,10 @@ function render(data, whose) {
 for (const host of document.querySelectorAll(".llmcr-stepper[data-case]")) {
   const caseName = host.dataset.case;
   const helper = caseName.slice(caseName.indexOf("[") + 1, -1);
-  const trigger = button(`Step through ${helper}`, () => open(host, caseName, null, trigger));
-  trigger.setAttribute("aria-label", `Step through ${caseName}, line by line`);
+  const label = `Step through ${helper}`;
+  const trigger = button(label, () => open(host, caseName, null, trigger));
+  // The visible words first, so that a voice command saying them finds the button.
+  trigger.setAttribute("aria-label", `${label}: the case ${caseName}, line by line`);
   host.append(trigger);
 }
 
