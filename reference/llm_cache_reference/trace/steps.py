@@ -389,8 +389,6 @@ def steps(notes: list[_Note], path: str) -> tuple[Step, ...]:
             opened = _Open("back", stack[-1], stack[-1].line) if stack else None
         # A coroutine's other calls and returns are an `await` resuming and suspending
         # it: its step goes on.
-    if opened is not None:  # stopped where no line runs (an `await` that never ends)
-        close(notes[-1])
     return tuple(done)
 
 
