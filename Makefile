@@ -12,7 +12,8 @@ NODE_MODULES := node_modules/.package-lock.json
 DECK := build/slides/workshop.html
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup lock slides test docs site lint typecheck pytest coverage docs-build mutation benchmark history clean tutorials-expected regen browser-python
+.PHONY: setup lock slides test quick quick-all-pythons docs site lint typecheck pytest coverage \
+	docs-build mutation benchmark history clean tutorials-expected regen browser-python
 
 # The site runs the tutorials and the checker in the page with Pyodide, offline. Everything it
 # needs is fetched once, pinned by checksum, with npm (the runtime, package-lock.json) and pip
@@ -22,19 +23,28 @@ BROWSER_CACHE := build/browser-cache
 BROWSER_PYTHON := docs/assets/pyodide/manifest.json
 PIP_FOR_PYODIDE := $(BIN)/python -m pip download --quiet --disable-pip-version-check \
 	--require-hashes --no-deps --only-binary=:all: --python-version 3.14 --implementation cp --abi cp314
+# The case tests: every case against both implementations, the reference's tests and the
+# package's own examples; the random differential run (tens of seconds) waits for make test.
+QUICK_TESTS := tests/reference reference --ignore=tests/reference/test_differential.py
 PROJECT_SOURCES := $(shell find reference/llm_cache_reference tutorials -name '*.py' -o -name '*.txt')
 
 ## setup: create .venv and install everything uv.lock pins, nothing more.
 setup: $(SYNCED)
 
+# The package installs on Python 3.11 (langchain-core 1.8 needs it; pyproject.toml says so);
+# the tools uv.lock pins need 3.11.5 (pymdown-extensions 13.1.2).
 $(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(None if sys.version_info >= (3, 11, 5) else \
 	    "make setup needs Python 3.11.5 or newer; name one with make setup PYTHON=python3.12")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# UV_PROJECT_ENVIRONMENT: sync the environment named by VENV, never .venv behind its back.
+# COMPILE_BYTECODE= skips compiling every installed module, for an environment used once.
+COMPILE_BYTECODE ?= --compile-bytecode
 $(SYNCED): uv.lock pyproject.toml | $(BIN)/uv
-	$(BIN)/uv sync --locked --quiet --compile-bytecode --python $(BIN)/python
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --quiet $(COMPILE_BYTECODE) \
+		--no-python-downloads --python $(BIN)/python
 	@touch $@
 
 ## lock: after changing a dependency in pyproject.toml, re-resolve uv.lock (needs the index).
@@ -57,6 +67,16 @@ slides: setup $(NODE_MODULES)
 ## test: every check: lint, types, the slides, the strict site build, tests with coverage (the
 ## browser test reuses the site docs-build has just built; the notebooks run), mutation.
 test: lint typecheck slides docs-build coverage mutation
+
+## quick: the maintainer's loop, in seconds: lint, types and the case tests (no browser, no
+## site build, no coverage, no mutation). `make test` is still what must pass before a merge.
+quick: lint typecheck
+	$(BIN)/pytest -q $(QUICK_TESTS)
+
+## quick-all-pythons: `make quick` on every other CPython 3.11+ this machine has (found by uv,
+## never downloaded), each in build/pythons/3.X/; a version not there is skipped and said so.
+quick-all-pythons: setup
+	$(BIN)/python -m tools.all_pythons
 
 lint: setup
 	$(BIN)/ruff check .
@@ -98,12 +118,13 @@ mutation: setup
 benchmark: setup
 	$(BIN)/python -m experiment.benchmark $(BENCHMARK_ARGS)
 
-## history: read every langchain-core release's wheel (pre-releases too; cached outside git
-## in ~/.cache/llm-cache-reference/wheels) and compare the helpers' source release to release;
-## run the cases against every release, each installed on its own (needs the package index;
-## about 30-45 minutes on 2 shared cores; resumes if interrupted); write history/results.json;
-## fail, with a diff, on any change not attributed in history/attributions.py; then write
-## docs/explanation/version-history.md.
+## history: run the cases against every langchain-core release (pre-releases too), each
+## installed on its own with uv (needs the package index; resumes if interrupted), keeping what
+## history/results.json holds: after a case is added only that case runs on each release; a
+## release or a source it lacks is read from its wheel (cached outside git in
+## ~/.cache/llm-cache-reference/wheels); the code that runs a case changed, every case runs.
+## Then write history/results.json; fail, with a diff, on any change not attributed in
+## history/attributions.py; then write docs/explanation/version-history.md.
 history: setup
 	$(BIN)/python -m history
 

@@ -34,7 +34,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -243,7 +243,7 @@ async def run(
     started = time.perf_counter()
     data: dict[str, Any] = {
         "machine": machine(),
-        "taken": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "taken": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "settings": {
             "latency_ms": latency_ms,
             "repetitions": repetitions,

@@ -7,25 +7,31 @@
     python -m history probe 0.1.52 0.1.53   # probe some releases, print a line each
 
 `everything` lists every release of langchain-core on the index, pre-releases
-included; downloads each wheel into a cache outside git (`releases.WHEELS`)
-and reads the source a caller depends on from it (`sources`); installs each
-release in a throwaway environment and runs every case there (`runner`,
-records kept in `build/history/runs/`, so an interrupted run resumes); walks
-the releases in order for every change of a case's outcome, confirming each
-by probing both releases again; writes `history/results.json`; and fails,
-with a diff, on any change not attributed in `attributions.ATTRIBUTIONS`.
-Only then does it regenerate the docs page.
+included; downloads the wheel of each release the data file does not hold yet
+into a cache outside git (`releases.WHEELS`) and reads the source a caller
+depends on from it (`sources`); installs each release in a throwaway
+environment and runs there every case the data file holds no result for
+(`runner`: a case is known by its `identity`; records kept in
+`build/history/runs/`, so an interrupted run resumes); walks the releases in
+order for every change of a case's outcome, confirming each new one by probing
+both releases again; writes `history/results.json`; and fails, with a diff, on
+any change not attributed in `attributions.ATTRIBUTIONS`. Only then does it
+regenerate the docs page. After a case is added only that case runs, on every
+release; after a change to the code that runs a case, every case runs again.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
+from collections.abc import Callable
 
 from history import analysis, attributions, page, sources
+from history.identity import Identity, identity
 from history.releases import all_releases, download, is_final
-from history.runner import ROOT, Runner, summary
+from history.runner import ROOT, Record, Runner, summary
 from llm_cache_reference.cases import CASES
 
 STORE = ROOT / "build" / "history" / "runs"
@@ -37,13 +43,54 @@ def _log(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _sources(releases: list[str]) -> dict[str, dict[str, tuple[str, str]]]:
+Units = dict[str, tuple[str, str]]
+
+
+def _sources(releases: list[str]) -> dict[str, Units]:
     wheels = download(releases, log=_log)
     return {version: sources.wheel_units(wheels[version]) for version in releases}
 
 
+def read_sources(
+    releases: list[str], recorded: analysis.Data | None
+) -> tuple[dict[str, str], list[sources.SourceChange], dict[str, Units]]:
+    """Each release's source fingerprint, and every change of source between neighbours.
+
+    What the data file holds (read by the same `sources` code) is kept; only the
+    wheels of releases it lacks, and of their neighbours, are downloaded and read.
+
+    Returns:
+        The fingerprints, the changes, and the units of the wheels read.
+    """
+    usable = recorded is not None and recorded.get("sources_code") == sources.CODE
+    rows = {row["version"]: row for row in recorded["releases"]} if recorded and usable else {}
+    known_pairs = set(itertools.pairwise(rows))
+    known_changes = {
+        (change["last_old"], change["first_new"]): change
+        for change in (recorded["source_changes"] if recorded and usable else [])
+    }
+    pairs = list(itertools.pairwise(releases))
+    needed = {v for v in releases if v not in rows}
+    needed |= {v for pair in pairs if pair not in known_pairs for v in pair}
+    units = _sources([v for v in releases if v in needed])
+    changes: list[sources.SourceChange] = []
+    for pair in pairs:
+        if pair not in known_pairs:
+            changes += sources.changes(list(pair), units)
+        elif (found := known_changes.get(pair)) is not None:
+            changes.append(
+                sources.SourceChange(
+                    *pair, tuple(found["units"]), tuple(found["beyond_annotations"])
+                )
+            )
+    fingerprints = {
+        v: rows[v]["source"] if v in rows else sources.fingerprint(units[v]) for v in releases
+    }
+    return fingerprints, changes, units
+
+
 def everything(runner: Runner, jobs: int) -> int:
-    """Read every wheel, probe every release, write the data, check it, write the page."""
+    """Probe every release for the cases the data lacks; write the data, check it, the page."""
     started = time.monotonic()
     releases = all_releases()
     finals = sum(map(is_final, releases))
@@ -51,36 +98,49 @@ def everything(runner: Runner, jobs: int) -> int:
         f"{len(releases)} releases of langchain-core ({finals} final), {releases[0]} to"
         f" {releases[-1]}"
     )
-    units = _sources(releases)
-    source_changes = sources.changes(releases, units)
-    _log(f"read {len(units)} wheels: {len(source_changes)} pairs of releases differ in source")
-    records = runner.records(releases, jobs=jobs)
+    recorded = analysis.load(DATA) if DATA.exists() else None
+    same_code = recorded is not None and recorded.get("code") == runner.fingerprint
+    if recorded is not None and not same_code:
+        _log(f"the code that runs a case changed since {DATA.name} was made: every case reruns")
+    runner.known = analysis.records_from(recorded) if recorded and same_code else {}
+    fingerprints, source_changes, units = read_sources(releases, recorded)
+    _log(
+        f"read {len(units)} wheels (the data holds the rest):"
+        f" {len(source_changes)} pairs of releases differ in source"
+    )
+    cases = [identity(case) for case in CASES]
+    records = runner.records(releases, cases, jobs=jobs)
 
-    def confirm(versions: list[str]) -> dict[str, dict[str, object]]:
-        _log(f"confirming {len(versions)} releases, on either side of a change, afresh")
-        return runner.records(versions, jobs=jobs, fresh=True)
+    def confirm(versions: list[str], which: list[Identity]) -> dict[str, Record]:
+        _log(f"confirming {len(which)} cases on {len(versions)} releases, afresh")
+        return runner.records(versions, which, jobs=jobs, fresh=True)
 
     data = analysis.assemble(
         releases,
         records,
-        {version: sources.fingerprint(found) for version, found in units.items()},
+        fingerprints,
         source_changes,
-        [case.name for case in CASES],
-        [repr(case.scenario) for case in CASES],
+        cases,
         confirm,
+        runner.fingerprint,
+        analysis.confirmed_changes(recorded) if recorded and same_code else frozenset(),
     )
     DATA.write_text(analysis.dump(data))
     _log(f"wrote {DATA.relative_to(ROOT)}")
     installed = sum(row["status"] == "ran" for row in data["releases"])
-    _log(f"{len(releases)} wheels read, {installed} releases installed and run")
-    failed = report(data, units)
+    _log(f"{len(releases)} releases, {installed} installed and run")
+
+    def units_of(version: str) -> Units:
+        return units[version] if version in units else _sources([version])[version]
+
+    failed = report(data, units_of)
     if not failed:
         write_page()
     _log(f"done in {time.monotonic() - started:.0f} s")
     return failed
 
 
-def report(data: analysis.Data, units: dict[str, dict[str, tuple[str, str]]] | None) -> int:
+def report(data: analysis.Data, units: Callable[[str], Units] | None) -> int:
     """Print every attribution problem, with the diff of what changed; how many there are."""
     found = list(attributions.problems(data))
     for problem in found:
@@ -88,7 +148,7 @@ def report(data: analysis.Data, units: dict[str, dict[str, tuple[str, str]]] | N
         for unit in problem.units:
             _log(f"  {unit}")
             if units is not None:
-                old, new = units[problem.last_old], units[problem.first_new]
+                old, new = units(problem.last_old), units(problem.first_new)
                 for line in list(sources.diff(old, new, unit))[2:40]:
                     _log(f"    {line[:120]}")
     if found:
@@ -125,8 +185,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(line)
     elif options.step == "probe":
         runner = Runner(STORE, log=_log)
+        cases = [identity(case) for case in CASES]
         for version in options.versions:
-            print(f"{version}: {summary(runner.record(version))}")
+            print(f"{version}: {summary(runner.record(version, cases, fresh=True), cases)}")
     else:
         return 1 if everything(Runner(STORE, log=_log), options.jobs) else 0
     return 0

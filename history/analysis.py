@@ -4,9 +4,16 @@ The data file (`history/results.json`) keeps each distinct result once and
 gives each release a row of indices into them, so 323 releases times 56 cases
 stay small and a diff shows which release changed what. It holds:
 
-- `cases`: every case's name and scenario, in the order of `CASES`;
-- `results` / `replays`: per case, the distinct direct results and the distinct
-  replays through `generate` (see `through_generate`);
+- `code`: the fingerprint of the code that ran the cases (`runner.snapshot`);
+  a later run reuses every result it holds only while that code is the same;
+- `sources_code`: the fingerprint of the code that read the sources
+  (`sources.CODE`); a later run reads only new releases' wheels while it is the same;
+- `scenario_defaults`: the defaults of `Scenario`'s fields when it was made;
+- `cases`: every case's identity (`identity`: its name and the scenario fields
+  that differ from those defaults), in the order of `CASES`;
+- `results` / `replays`: per case, the distinct direct results (each outcome
+  as data, `outcomes`) and the distinct replays through `generate` (see
+  `through_generate`);
 - `signatures`: per helper, the distinct signatures;
 - `releases`: one row per release, oldest first, pre-releases included: its
   status, the fingerprint of its source (`sources.fingerprint`), the
@@ -32,9 +39,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from history.identity import Identity, as_today, defaults, key
 from history.probe import SIGNED_HELPERS, TIME_LIMIT
 from history.releases import is_final
 from history.runner import EXTRA_REQUIREMENTS, Record
+from history.sources import CODE as SOURCES_CODE
 from history.sources import SourceChange
 from history.through_generate import visible
 
@@ -94,11 +103,16 @@ class Tables:
     """The distinct values and the per-release rows of indices into them."""
 
     releases: Sequence[str]
-    case_names: Sequence[str]
+    cases: Sequence[Identity]
     results: dict[str, Distinct] = field(init=False)
     replays: dict[str, Distinct] = field(init=False)
     signatures: dict[str, Distinct] = field(init=False)
     rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def case_names(self) -> list[str]:
+        """The cases' names, in order."""
+        return [case["name"] for case in self.cases]
 
     def __post_init__(self) -> None:
         self.results = {name: Distinct() for name in self.case_names}
@@ -115,16 +129,15 @@ class Tables:
             if "needs" in record:
                 row["needs"] = record["needs"]
         else:
-            probe = record["probe"]
-            names = self.case_names
-            row["python"] = probe["python"]
+            found = [(case["name"], record["results"][key(case)]) for case in self.cases]
+            row["python"] = record["python"]
             row["installed"] = record["installed"]
-            row["environment"] = probe["environment"]
-            row["results"] = [self.results[n].index(probe["cases"][n]) for n in names]
-            row["replays"] = [self.replays[n].index(probe["generate"][n]) for n in names]
+            row["environment"] = record["environment"]
+            row["results"] = [self.results[n].index(each["result"]) for n, each in found]
+            row["replays"] = [self.replays[n].index(each["replay"]) for n, each in found]
             row["signatures"] = {
                 helper: None if sig is None else self.signatures[helper].index(sig)
-                for helper, sig in probe["signatures"].items()
+                for helper, sig in record["signatures"].items()
             }
         self.rows.append(row)
 
@@ -144,8 +157,8 @@ class Tables:
             if row is None:
                 return None
             found: Any = row
-            for key in path:
-                found = found[key]
+            for step in path:
+                found = found[step]
             return canonical(then(found))
 
         return value
@@ -155,14 +168,22 @@ class Tables:
         return list(self.case_names).index(name)
 
 
+Confirmed = frozenset[tuple[str, str, str, str, str]]
+"""Confirmed changes: the pair of releases, the case's key, its old and new result (JSON)."""
+
+Confirm = Callable[[list[str], list[Identity]], dict[str, Record]]
+"""Probes releases afresh for some cases (`runner.Runner.records` with `fresh`)."""
+
+
 def assemble(
     releases: Sequence[str],
     records: dict[str, Record],
     sources: dict[str, str],
     source_changes: Sequence[SourceChange],
-    case_names: Sequence[str],
-    scenarios: Sequence[str],
-    confirm: Callable[[list[str]], dict[str, Record]],
+    cases: Sequence[Identity],
+    confirm: Confirm,
+    code: str,
+    confirmed: Confirmed = frozenset(),
 ) -> Data:
     """Build the data file's content.
 
@@ -171,16 +192,18 @@ def assemble(
         records: The record of each release (`runner.Runner.record`).
         sources: The fingerprint of each release's source.
         source_changes: Every change of source between neighbouring releases.
-        case_names: The cases' names, in order.
-        scenarios: Each case's scenario, as `repr` text, in the same order.
+        cases: The cases' identities, in order.
         confirm: Probes releases afresh, for confirming boundaries.
+        code: The fingerprint of the code that made the records.
+        confirmed: The changes a data file made by the same code has
+            confirmed already (`confirmed_changes`); they are not probed again.
     """
-    tables = Tables(releases, case_names)
+    tables = Tables(releases, cases)
     for version in releases:
         tables.add(records[version], sources[version])
     found = [
         change
-        for name in case_names
+        for name in tables.case_names
         for change in transitions(releases, tables.column("results", tables.at(name)), name)
     ]
     return {
@@ -188,10 +211,10 @@ def assemble(
         "regenerate": "make history",
         "extra_requirements": list(EXTRA_REQUIREMENTS),
         "time_limit": TIME_LIMIT,
-        "cases": [
-            {"name": name, "scenario": scenario}
-            for name, scenario in zip(case_names, scenarios, strict=True)
-        ],
+        "code": code,
+        "sources_code": SOURCES_CODE,
+        "scenario_defaults": defaults(),
+        "cases": list(cases),
         "results": {name: d.values for name, d in tables.results.items()},
         "replays": {name: d.values for name, d in tables.replays.items()},
         "signatures": {helper: d.values for helper, d in tables.signatures.items()},
@@ -205,29 +228,54 @@ def assemble(
             }
             for c in source_changes
         ],
-        "boundaries": _boundaries(tables, found, confirm),
+        "boundaries": _boundaries(tables, found, confirm, confirmed),
         "generate_only_changes": _generate_only_changes(tables, found),
         "signature_changes": _signature_changes(tables),
     }
 
 
+def _change_key(tables: Tables, change: Transition) -> tuple[str, str, str, str, str]:
+    """A change as `Confirmed` holds it: by the case's key and the results themselves."""
+    values = tables.results[change.name].values
+    case = tables.cases[tables.at(change.name)]
+    old, new = (canonical(values[json.loads(index)]) for index in (change.old, change.new))
+    return (change.last_old, change.first_new, key(case), old, new)
+
+
 def _boundaries(
-    tables: Tables, found: list[Transition], confirm: Callable[[list[str]], dict[str, Record]]
+    tables: Tables, found: list[Transition], confirm: Confirm, confirmed: Confirmed
 ) -> list[dict[str, Any]]:
-    """Group the changes by pair of releases; confirm each pair by probing it afresh."""
+    """Group the changes by pair of releases; confirm each change by probing it afresh.
+
+    A change confirmed before (`confirmed`) is not probed again.
+    """
     pairs: dict[tuple[str, str], list[Transition]] = {}
     for change in found:
         pairs.setdefault((change.last_old, change.first_new), []).append(change)
+    by_name = {case["name"]: case for case in tables.cases}
+    unconfirmed = [c for c in found if _change_key(tables, c) not in confirmed]
+    fresh = (
+        confirm(
+            sorted({v for c in unconfirmed for v in (c.last_old, c.first_new)}),
+            [case for case in tables.cases if case["name"] in {c.name for c in unconfirmed}],
+        )
+        if unconfirmed
+        else {}
+    )
     entries = []
-    fresh = confirm(sorted({version for pair in pairs for version in pair}))
     ran = tables.ran
     for (last_old, first_new), changes in sorted(
         pairs.items(), key=lambda item: tables.releases.index(item[0][1])
     ):
         reproduced = all(
-            fresh[version]["status"] == "ran"
-            and canonical(fresh[version]["probe"]["cases"][c.name])
-            == canonical(tables.results[c.name].values[ran[version]["results"][tables.at(c.name)]])
+            _change_key(tables, c) in confirmed
+            or (
+                fresh[version]["status"] == "ran"
+                and canonical(fresh[version]["results"][key(by_name[c.name])]["result"])
+                == canonical(
+                    tables.results[c.name].values[ran[version]["results"][tables.at(c.name)]]
+                )
+            )
             for c in changes
             for version in (last_old, first_new)
         )
@@ -250,6 +298,67 @@ def _boundaries(
             {"last_old": last_old, "first_new": first_new, "confirmed": reproduced, "cases": cases}
         )
     return entries
+
+
+def confirmed_changes(data: Data) -> Confirmed:
+    """Every change a data file's boundaries confirmed, each case's identity as of today."""
+    keys = _keys(data)
+    found = set()
+    for boundary in data["boundaries"]:
+        if not boundary["confirmed"]:
+            continue
+        for case in boundary["cases"]:
+            values = data["results"][case["case"]]
+            found.add(
+                (
+                    boundary["last_old"],
+                    boundary["first_new"],
+                    keys[case["case"]],
+                    canonical(values[case["old"]]),
+                    canonical(values[case["new"]]),
+                )
+            )
+    return frozenset(found)
+
+
+def _keys(data: Data) -> dict[str, str]:
+    """Each recorded case's key, its identity restated against today's defaults."""
+    return {case["name"]: key(as_today(case, data["scenario_defaults"])) for case in data["cases"]}
+
+
+def records_from(data: Data) -> dict[str, Record]:
+    """The record of each release a data file holds, as `runner.Runner` makes them.
+
+    Each case's result is kept under its key as of today (`identity.as_today`),
+    so a record extends to today's cases without redoing those it has.
+    """
+    keys = [_keys(data)[case["name"]] for case in data["cases"]]
+    names = [case["name"] for case in data["cases"]]
+    records: dict[str, Record] = {}
+    for row in data["releases"]:
+        record: Record = {"version": row["version"], "fingerprint": data["code"]}
+        record["status"] = row["status"]
+        if row["status"] != "ran":
+            record.update({k: row[k] for k in ("reason", "needs") if k in row})
+        else:
+            record["installed"] = row["installed"]
+            record["python"] = row["python"]
+            record["environment"] = row["environment"]
+            record["signatures"] = {
+                helper: None if index is None else data["signatures"][helper][index]
+                for helper, index in row["signatures"].items()
+            }
+            record["results"] = {
+                case_key: {
+                    "result": data["results"][name][result],
+                    "replay": data["replays"][name][replay],
+                }
+                for case_key, name, result, replay in zip(
+                    keys, names, row["results"], row["replays"], strict=True
+                )
+            }
+        records[row["version"]] = record
+    return records
 
 
 def _generate_only_changes(tables: Tables, found: list[Transition]) -> list[dict[str, Any]]:

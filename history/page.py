@@ -15,7 +15,7 @@ from typing import Any
 
 from history.attributions import ATTRIBUTIONS, Behaviour, NoChange
 from history.attributions import behaviour_pairs as _behaviour_pairs
-from llm_cache_reference import harness
+from history.outcomes import outcome_from_data
 
 Data = dict[str, Any]
 Pair = tuple[str, str]
@@ -50,7 +50,7 @@ def _behaviour(pair: Pair) -> Behaviour:
 def shown(result: dict[str, Any]) -> str:
     """A direct result as the page shows it: the outcome's lines, or why there is none."""
     if "outcome" in result:
-        return harness.render(harness.display(result["outcome"]))
+        return outcome_from_data(result["outcome"]).render()
     if "hangs" in result:
         return f"hangs: no answer within {result['hangs']:g} s"
     if "not_available" in result:

@@ -2,12 +2,13 @@
 
 Run in a throwaway environment that holds one release (see `runner`):
 
-    python -m history.probe --cases reference/llm_cache_reference/cases.py --out probe.json
+    python -m history.probe --cases cases.json --out probe.json
 
-It aliases old import paths (`compat`), loads the cases module from its file
-(the environment has only langchain-core, not this project), runs every case
-against the release's own helpers through `adapter.ReleaseHelpers`, reads the
-helpers' signatures, and writes it all as JSON. The tests call `probe` directly
+It aliases old import paths (`compat`), reads the cases to run as data (each
+case's `identity`: its name and the scenario fields that differ from the
+defaults), runs each against the release's own helpers through
+`adapter.ReleaseHelpers`, reads the helpers' signatures, and writes it all as
+JSON, each outcome as data (`outcomes`). The tests call `probe` directly
 against the installed release.
 """
 
@@ -22,11 +23,15 @@ import os
 import platform
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from history import adapter, compat
+
+if TYPE_CHECKING:  # identity imports langchain-core by today's paths: only after compat
+    from history.identity import Identity
 
 SIGNED_HELPERS = ("update_cache", "aupdate_cache", "get_prompts", "aget_prompts", "_resolve_cache")
 """The helpers whose signatures are compared; `_resolve_cache` is private."""
@@ -63,24 +68,6 @@ def within_limit(run: Any, limit: float = TIME_LIMIT) -> Result:
 def environment() -> dict[str, bool]:
     """Facts about the environment some cases depend on, read before any case runs."""
     return {"langchain_importable": importlib.util.find_spec("langchain") is not None}
-
-
-def load_cases(path: Path) -> ModuleType:
-    """Import the cases module from its file, without the package around it.
-
-    Args:
-        path: `cases.py`.
-
-    Returns:
-        The module, registered in `sys.modules` as `llm_cache_cases`.
-    """
-    spec = importlib.util.spec_from_file_location("llm_cache_cases", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being made
-    spec.loader.exec_module(module)
-    return module
 
 
 def _annotation(annotation: object) -> str:
@@ -122,58 +109,67 @@ def signatures(module: ModuleType) -> dict[str, dict[str, Any] | None]:
     return {name: None if f is None else signature_of(f) for name, f in found.items()}
 
 
-def run_cases(cases: ModuleType, module: ModuleType) -> dict[str, Result]:
-    """Run every case in `cases.CASES` against the helpers in `module`.
+def run_cases(cases: Sequence[Identity], module: ModuleType) -> list[Result]:
+    """Run each case against the helpers in `module`.
 
     Args:
-        cases: The cases module (from this project, or loaded by `load_cases`).
+        cases: The cases' identities (`identity.identity`).
         module: The release's helpers module.
 
     Returns:
-        Each case's result, by case name, in the order of `CASES`.
+        Each case's result, in the order of `cases`.
     """
-    # Imports langchain-core by today's paths, so only after compat.install().
+    # Import langchain-core by today's paths, so only after compat.install().
+    from history.identity import scenario_of  # noqa: PLC0415
+    from history.outcomes import outcome_data  # noqa: PLC0415
     from llm_cache_reference import harness  # noqa: PLC0415
 
     helpers = adapter.ReleaseHelpers(module)
-    results: dict[str, Result] = {}
-    for case in cases.CASES:
-        reason = adapter.unavailable(module, case.scenario)
+    results: list[Result] = []
+    for case in cases:
+        scenario = scenario_of(case["scenario"])
+        reason = adapter.unavailable(module, scenario)
         if reason is not None:
-            results[case.name] = {"not_available": reason}
+            results.append({"not_available": reason})
             continue
 
-        def run(scenario: Any = case.scenario) -> Result:
+        def run(scenario: Any = scenario) -> Result:
             try:
                 outcome = harness.observe(scenario, helpers)
             except Exception as error:  # the harness itself could not run the case here
                 return {"error": f"{type(error).__name__}: {error}"}
-            return {"outcome": dict(outcome.as_text())}
+            return {"outcome": outcome_data(outcome)}
 
-        results[case.name] = within_limit(run)
+        results.append(within_limit(run))
     return results
 
 
-def replay_cases(cases: ModuleType, module: ModuleType) -> dict[str, Result]:
-    """Replay every case through `generate` (see `through_generate`), by case name."""
-    # Imports langchain-core by today's paths, so only after compat.install().
+def replay_cases(cases: Sequence[Identity], module: ModuleType) -> list[Result]:
+    """Replay each case through `generate` (see `through_generate`), in order."""
+    # Import langchain-core by today's paths, so only after compat.install().
     from history import through_generate  # noqa: PLC0415
+    from history.identity import scenario_of  # noqa: PLC0415
 
-    results: dict[str, Result] = {}
-    for case in cases.CASES:
+    results: list[Result] = []
+    for case in cases:
+        scenario = scenario_of(case["scenario"])
 
-        def run(scenario: Any = case.scenario) -> Result:
+        def run(scenario: Any = scenario) -> Result:
             try:
                 return through_generate.replay(scenario, module)
             except Exception as error:  # the replay itself could not run here
                 return {"error": f"{type(error).__name__}: {error}"}
 
-        results[case.name] = within_limit(run)
+        results.append(within_limit(run))
     return results
 
 
-def probe(cases: ModuleType, module: ModuleType) -> dict[str, Any]:
-    """Everything recorded for one release, as JSON-ready data."""
+def probe(cases: Sequence[Identity], module: ModuleType) -> dict[str, Any]:
+    """Everything recorded for one release, as JSON-ready data.
+
+    `cases` and `generate` hold each case's direct result and its replay
+    through `generate`, in the order of `cases`.
+    """
     return {
         "langchain_core": importlib.metadata.version("langchain-core"),
         "python": platform.python_version(),
@@ -187,11 +183,13 @@ def probe(cases: ModuleType, module: ModuleType) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     """Probe the importable release and write the result as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=Path, required=True, help="path to cases.py")
+    parser.add_argument(
+        "--cases", type=Path, required=True, help="a JSON list of the cases' identities"
+    )
     parser.add_argument("--out", type=Path, required=True, help="where to write the JSON")
     options = parser.parse_args(argv)
     aliases = compat.install()
-    cases = load_cases(options.cases)
+    cases = json.loads(options.cases.read_text())
     module = importlib.import_module("langchain_core.language_models.llms")
     result = probe(cases, module)
     result["aliases"] = aliases

@@ -332,10 +332,14 @@ def diff(
     yield from difflib.unified_diff(before, after, "old", "new", lineterm="", n=1)
 
 
+CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+"""This module's code, as a digest: the units it reads, and the data made from them, are
+reused only while it is the same."""
+
+
 def wheel_units(wheel: Path) -> dict[str, tuple[str, str]]:
     """A wheel's units, kept beside it (keyed by this module's code) so a rerun reads once."""
-    key = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    kept = wheel.with_name(f"{wheel.name}.units-{key}.json")
+    kept = wheel.with_name(f"{wheel.name}.units-{CODE}.json")
     if kept.exists():
         return {name: (a, b) for name, (a, b) in json.loads(kept.read_text()).items()}
     found = units(wheel_reader(wheel))

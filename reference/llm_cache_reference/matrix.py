@@ -20,7 +20,7 @@ from langchain_core.language_models import llms as langchain_llms
 
 from llm_cache_reference.cases import Case
 from llm_cache_reference.harness import (
-    ASYNC_FUNCTIONS,
+    FIELD_LABELS,
     CacheArg,
     CaseResult,
     Outcome,
@@ -42,8 +42,14 @@ def _slug(result: CaseResult[Case]) -> str:
 
 
 def _fence(text: str, title: str = "") -> str:
+    """An outcome as a code block, left out of the site's search index.
+
+    Every case's outcome is a few lines of the same fields: indexed, they would make the
+    matrix the first result for any field name or value a reader types. The case's words
+    are in its section's prose, which is indexed.
+    """
     title = f' title="{title}"' if title else ""
-    return f"```text{title}\n{text}\n```"
+    return f'```{{ .text{title} data-search-exclude="" }}\n{text}\n```'
 
 
 def _wrapped(label: str, lines: tuple[str, ...], width: int) -> tuple[str, ...]:
@@ -81,8 +87,17 @@ def _plain(text: str) -> str:
     return "".join(f"\\{char}" if char in "\\`*_[]<>" else char for char in text)
 
 
-def _verdict(result: CaseResult[Case]) -> str:
-    return "identical" if result.agree else "**differs**"
+def _verdict(group: list[CaseResult[Case]], candidate: str) -> str:
+    """Say whether the two implementations agree on a case, and where they do not."""
+    differing = [
+        f"{result.case.scenario.function} in "
+        + ", ".join(FIELD_LABELS[name] for name in result.expected.differing(result.actual))
+        for result in group
+        if not result.agree
+    ]
+    if differing:
+        return f"**differ**: {'; '.join(differing)}"
+    return "the same, sync and async" if len(group) > 1 else "the same"
 
 
 def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "reference") -> str:
@@ -109,9 +124,9 @@ def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "refer
         >>> from llm_cache_reference.harness import run_cases
         >>> case = CASES_BY_NAME["no-generations[update_cache]"]
         >>> print(behaviour_matrix(run_cases(llm_cache_reference, (case,))))
-        | Case | Sync twin | Async twin |
+        | Case | What it shows | langchain-core and reference |
         | --- | --- | --- |
-        | [`no-generations`](#no-generations) | identical |  |
+        | [`no-generations`](#no-generations) | Nothing is written; ... | the same |
         <BLANKLINE>
         ## Writing back
         <BLANKLINE>
@@ -119,7 +134,7 @@ def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "refer
         <BLANKLINE>
         **The model returned no generation lists.** Nothing is written; ...
         <BLANKLINE>
-        ```text title="update_cache: identical in both"
+        ```{ .text title="update_cache: identical in both" data-search-exclude="" }
         returned:         llm_output
         existing_prompts: {1: hit[1]}
         cache calls:      (none)
@@ -132,9 +147,11 @@ def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "refer
 
         >>> returns_none = types.SimpleNamespace(update_cache=lambda *args: None)
         >>> print(behaviour_matrix(run_cases(returns_none, (case,)), "returns-none"))
-        | Case | Sync twin | Async twin |
+        | Case | What it shows | langchain-core and returns-none |
+        | --- | --- | --- |
+        | ... | **differ**: update_cache in returned |
         ...
-        ```text title="update_cache: langchain-core and returns-none differ"
+        ```{ .text title="update_cache: langchain-core and returns-none differ" ...
         returned:
           langchain-core: llm_output
           returns-none:   None
@@ -147,12 +164,12 @@ def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "refer
         (list(group) for _, group in groupby(report, key=_slug)),
         key=lambda group: group[0].case.step,
     )
-    # What each case shows is said once, in its section: the table is for finding it.
-    lines = ["| Case | Sync twin | Async twin |", "| --- | --- | --- |"]
+    # The overview says what each case shows and whether the two agree, so that it reads
+    # without opening a section; the sections give the outcomes.
+    lines = [f"| Case | What it shows | langchain-core and {candidate} |", "| --- | --- | --- |"]
     for group in twins:
-        by_kind = {_is_async(result): _verdict(result) for result in group}
         link = f"[`{_slug(group[0])}`](#{_slug(group[0])})"
-        lines.append(f"| {link} | {by_kind.get(False, '')} | {by_kind.get(True, '')} |")
+        lines.append(f"| {link} | {group[0].case.shows} | {_verdict(group, candidate)} |")
     for step, sections in groupby(twins, key=lambda group: group[0].case.step):
         lines += ["", f"## {step.heading}"]
         for group in sections:
@@ -183,10 +200,6 @@ def _case_section(group: list[CaseResult[Case]], candidate: str) -> list[str]:
         else:
             lines += ["", _fence("\n".join(text), summary)]
     return lines
-
-
-def _is_async(result: CaseResult[Case]) -> bool:
-    return result.case.scenario.function in ASYNC_FUNCTIONS
 
 
 def written_cache(outcome: Outcome) -> str:

@@ -1,4 +1,4 @@
-"""mkdocs hooks: the project as a .zip in the site; search that finds the pages a reader wants.
+"""mkdocs hooks: the project as a .zip in the site; search that finds what a reader pastes.
 
 The .zip holds the files git tracks (so a workshop can hand the project out from a local
 server, no git needed). Built from an unpacked .zip, where there is no git, it holds the same
@@ -21,14 +21,16 @@ from mkdocs.structure.pages import Page
 ARCHIVE = "llm-cache-reference.zip"
 # Fixed, so that the same files make the same bytes on every build.
 TIMESTAMP = (2026, 1, 1, 0, 0, 0)
-# A code block's text would be most of the search index (about 200 KB of 340 KB), which every
-# page downloads; search finds pages by their prose, headings and inline code.
-CODE_BLOCK = re.compile(r"<pre(?=[ >])")
-# Search ranks a page by how often it uses the words typed; pages that go through every case
-# (the behaviour matrix, the version history) say "falsy", "async" or "cache key" more often
-# than the page explaining it. A reader typing a word wants the explanation or the how-to
-# first. (The teaching aids' internals are left out of the index, in their front matter.)
-SEARCH_BOOST_BY_FOLDER = {"explanation/": 4.0, "how-to/": 2.0}
+# Code and output blocks are indexed: a reader pastes an error message or a call into the
+# search box. Left out: a block of more than LONG_BLOCK_LINES lines (a whole file shown, a
+# full checker report), and the source listings mkdocstrings folds under each API entry;
+# they would more than double the index every page downloads, and the message or call a
+# reader pastes is also in a short block or the prose around it.
+LONG_BLOCK_LINES = 20
+CODE_BLOCK = re.compile(r"<pre(?=[ >])(?P<rest>.*?</pre>)", re.DOTALL)
+SOURCE_LISTING = '<details class="mkdocstrings-source"'
+# The theme's search dialog has no name, so a screen reader announces an unnamed dialog.
+SEARCH_DIALOG = 'class="md-search" data-md-component="search" role="dialog"'
 
 
 def _project_files(root: Path) -> list[str]:
@@ -79,14 +81,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Rank explanations and how-tos above the pages that merely mention a word."""
-    for folder, boost in SEARCH_BOOST_BY_FOLDER.items():
-        if page.file.src_uri.startswith(folder):
-            page.meta.setdefault("search", {}).setdefault("boost", boost)
-    return markdown
+def _long_left_out(block: re.Match[str]) -> str:
+    if block["rest"].count("\n") > LONG_BLOCK_LINES:
+        return f"<pre data-search-exclude{block['rest']}"
+    return block[0]
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Mark every code block for the search plugin to leave out of its index."""
-    return CODE_BLOCK.sub("<pre data-search-exclude", html)
+    """Mark long code blocks and source listings for the search plugin to leave out."""
+    html = html.replace(SOURCE_LISTING, f"{SOURCE_LISTING} data-search-exclude")
+    return CODE_BLOCK.sub(_long_left_out, html)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Name the search dialog for assistive technology."""
+    return output.replace(SEARCH_DIALOG, f'{SEARCH_DIALOG} aria-label="Search"', 1)

@@ -25,10 +25,16 @@ from langchain_core.language_models import llms as langchain_llms
 
 from history import analysis, attributions, page, probe, sources
 from history.__main__ import DATA, PAGE
+from history.identity import as_today, identity, key
 from llm_cache_reference import cases
 
 HISTORY = analysis.load(DATA)
 NAMES = [case.name for case in cases.CASES]
+
+
+def _recorded_cases() -> list[dict[str, Any]]:
+    """The data's cases, each identity restated against today's `Scenario` defaults."""
+    return [as_today(case, HISTORY["scenario_defaults"]) for case in HISTORY["cases"]]
 
 
 def _installed_row() -> dict[str, Any]:
@@ -51,18 +57,16 @@ def _installed_row() -> dict[str, Any]:
 def test_every_case_in_the_history_is_still_a_case_making_the_same_call() -> None:
     # A case added since the history was made is simply not in it yet (not run against old
     # releases); a recorded case that is gone or calls something else makes the data wrong.
-    today = {case.name: repr(case.scenario) for case in cases.CASES}
-    wrong = [
-        case["name"] for case in HISTORY["cases"] if today.get(case["name"]) != case["scenario"]
-    ]
+    today = {key(identity(case)) for case in cases.CASES}
+    wrong = [case["name"] for case in _recorded_cases() if key(case) not in today]
     assert not wrong, f"changed or gone since the history was made: {wrong}; run `make history`"
 
 
 def test_a_case_changed_since_the_history_was_made_is_found(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    recorded = [dict(case) for case in HISTORY["cases"]]
-    recorded[0]["scenario"] = recorded[0]["scenario"].replace("update_cache", "get_prompts")
+    recorded = [{**case, "scenario": dict(case["scenario"])} for case in HISTORY["cases"]]
+    recorded[0]["scenario"]["function"] = "get_prompts"
     monkeypatch.setitem(HISTORY, "cases", recorded)
     with pytest.raises(
         AssertionError, match=rf"changed or gone .*{re.escape(recorded[0]['name'])}"
@@ -72,13 +76,13 @@ def test_a_case_changed_since_the_history_was_made_is_found(
 
 def test_what_is_recorded_for_the_installed_release_is_what_it_does() -> None:
     row = _installed_row()
-    fresh = probe.probe(cases, langchain_llms)
+    fresh = probe.probe(_recorded_cases(), langchain_llms)
     differ = []
     for position, recorded in enumerate(HISTORY["cases"]):
         name = recorded["name"]
-        if fresh["cases"][name] != HISTORY["results"][name][row["results"][position]]:
+        if fresh["cases"][position] != HISTORY["results"][name][row["results"][position]]:
             differ.append(f"{name} (called directly)")
-        if fresh["generate"][name] != HISTORY["replays"][name][row["replays"][position]]:
+        if fresh["generate"][position] != HISTORY["replays"][name][row["replays"][position]]:
             differ.append(f"{name} (through generate)")
     for helper, index in row["signatures"].items():
         recorded_signature = None if index is None else HISTORY["signatures"][helper][index]
@@ -129,3 +133,44 @@ def test_an_installed_release_without_a_row_fails_and_says_so(
         pytest.fail.Exception, match=r"has no row for langchain-core .*make history"
     ):
         _installed_row()
+
+
+def test_the_data_rebuilt_from_its_own_records_is_the_data_and_probes_nothing() -> None:
+    # What `make history` does when nothing was added: every result is known, every change
+    # was confirmed, so it writes the same file back without installing a release.
+    def confirm(versions: list[str], which: list[Any]) -> dict[str, Any]:
+        raise AssertionError(f"probed {versions} again")
+
+    releases = [row["version"] for row in HISTORY["releases"]]
+    changes = [
+        sources.SourceChange(
+            c["last_old"], c["first_new"], tuple(c["units"]), tuple(c["beyond_annotations"])
+        )
+        for c in HISTORY["source_changes"]
+    ]
+    rebuilt = analysis.assemble(
+        releases,
+        analysis.records_from(HISTORY),
+        {row["version"]: row["source"] for row in HISTORY["releases"]},
+        changes,
+        _recorded_cases(),
+        confirm,
+        HISTORY["code"],
+        analysis.confirmed_changes(HISTORY),
+    )
+    assert analysis.dump(rebuilt) == DATA.read_text()
+
+
+def test_a_field_added_to_scenario_with_a_default_keeps_every_recorded_case() -> None:
+    # Recorded before `langchain_global` existed: the key is what it is today.
+    before = {k: v for k, v in HISTORY["scenario_defaults"].items() if k != "langchain_global"}
+    case = next(c for c in HISTORY["cases"] if "langchain_global" not in c["scenario"])
+    assert key(as_today(case, before)) == key(as_today(case, HISTORY["scenario_defaults"]))
+
+
+def test_a_changed_default_changes_the_key_of_the_cases_that_used_it() -> None:
+    then = {**HISTORY["scenario_defaults"], "generations": 3}
+    uses = next(c for c in HISTORY["cases"] if "generations" not in c["scenario"])
+    sets = next(c for c in HISTORY["cases"] if "generations" in c["scenario"])
+    assert as_today(uses, then)["scenario"]["generations"] == 3
+    assert key(as_today(sets, then)) == key(as_today(sets, HISTORY["scenario_defaults"]))

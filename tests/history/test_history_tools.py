@@ -3,16 +3,30 @@ the time limit, the adapter, the import aliases."""
 
 from __future__ import annotations
 
+import json
+import shutil
 import sys
 import textwrap
 import threading
 import types
+from pathlib import Path
 from typing import Any
 
 import pytest
 from langchain_core.language_models import llms as langchain_llms
 
-from history import adapter, analysis, attributions, compat, probe, sources
+from history import __main__ as history_main
+from history import (
+    adapter,
+    analysis,
+    attributions,
+    compat,
+    identity,
+    outcomes,
+    probe,
+    runner,
+    sources,
+)
 from llm_cache_reference import harness
 from llm_cache_reference.cases import CASES, CASES_BY_NAME
 from llm_cache_reference.harness import observe
@@ -249,3 +263,170 @@ def test_the_langchain_stand_in_is_there_only_for_the_block(
     with harness.langchain_package_global(cache):
         assert sys.modules["langchain"] is not before
     assert sys.modules["langchain"] is before
+
+
+def test_an_identity_names_the_fields_that_differ_from_the_defaults_and_remakes_the_call() -> None:
+    case = CASES_BY_NAME["write-fails-halfway[update_cache]"]
+    found = identity.identity(case)
+    assert found == {
+        "name": "write-fails-halfway[update_cache]",
+        "scenario": {"function": "update_cache", "fail_on_write": 2},
+    }
+    assert all(identity.scenario_of(identity.identity(c)["scenario"]) == c.scenario for c in CASES)
+
+
+def test_an_outcome_is_kept_as_data_and_shows_as_the_same_text() -> None:
+    for case in CASES:
+        outcome = observe(case.scenario, langchain_llms)
+        data = outcomes.outcome_data(outcome)
+        assert json.loads(json.dumps(data)) == data
+        assert outcomes.outcome_from_data(data) == outcome
+    call = outcomes.outcome_data(observe(CASES[1].scenario, langchain_llms))["calls"][0]
+    assert call == {
+        "owner": "cache",
+        "method": "aupdate",
+        "arguments": ["'a'", "'llm-string'", "new[0]"],
+        "phase": "begins",
+    }
+
+
+def _fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: dict[str, str]) -> str:
+    """The fingerprint of a copy of the project whose files are edited as given."""
+    root = tmp_path / f"copy{len(list(tmp_path.iterdir()))}"
+    shutil.copytree(runner.ROOT / "history", root / "history")
+    shutil.copytree(runner.PACKAGE, root / "package")
+    for path, (old, new) in ((p, change.split(" -> ")) for p, change in edit.items()):
+        target = root / path
+        assert old in target.read_text(), (path, old)
+        target.write_text(target.read_text().replace(old, new, 1))
+    monkeypatch.setattr(runner, "ROOT", root)
+    monkeypatch.setattr(runner, "PACKAGE", root / "package")
+    into = root / "snapshot"
+    into.mkdir()
+    return runner.snapshot(into)
+
+
+def test_the_fingerprint_follows_the_code_that_runs_a_case_not_its_text_or_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    same = _fingerprint(tmp_path, monkeypatch, {})
+    assert _fingerprint(tmp_path, monkeypatch, {}) == same
+    text = runner.SHOWN_ONLY[0]
+    assert (runner.PACKAGE / text).exists()
+    shown = {f"package/{text}": "def render( -> def render_it(\n    pass\n\n\ndef render("}
+    assert _fingerprint(tmp_path, monkeypatch, shown) == same
+    docstring = {"history/adapter.py": '"""Call an old -> """Call an older'}
+    assert _fingerprint(tmp_path, monkeypatch, docstring) == same
+    code = {"history/adapter.py": "CACHE_PARAMETER = -> CACHE_PARAMETER = CACHE = "}
+    assert _fingerprint(tmp_path, monkeypatch, code) != same
+
+
+def _probe_with(monkeypatch: pytest.MonkeyPatch, probes: FakeProbes) -> None:
+    def probe(self: runner.Runner, version: str, cases: Any, pins: Any) -> dict[str, Any]:
+        return probes(self, version, cases, pins)
+
+    monkeypatch.setattr(runner.Runner, "_probe", probe)
+
+
+class FakeProbes:
+    """Stands in for `Runner._probe`: says what it was asked, answers with made-up results."""
+
+    def __init__(self, installed: dict[str, str] | None = None) -> None:
+        self.asked: list[tuple[str, list[str], dict[str, str] | None]] = []
+        self.installed = installed
+
+    def __call__(
+        self, runner_: runner.Runner, version: str, cases: Any, pins: dict[str, str] | None
+    ) -> dict[str, Any]:
+        self.asked.append((version, [case["name"] for case in cases], pins))
+        installed = self.installed if self.installed is not None else pins or {"pydantic": "2"}
+        return {
+            "version": version,
+            "fingerprint": runner_.fingerprint,
+            "status": "ran",
+            "installed": installed,
+            "python": "3",
+            "environment": {},
+            "signatures": {},
+            "results": {
+                identity.key(case): {"result": {"outcome": version}, "replay": {}} for case in cases
+            },
+        }
+
+
+def test_a_release_probes_only_the_cases_it_lacks_pinned_to_its_recorded_packages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    probes = FakeProbes()
+    _probe_with(monkeypatch, probes)
+    lines: list[str] = []
+    cases = [identity.identity(case) for case in CASES[:3]]
+    probing = runner.Runner(tmp_path, log=lines.append)
+    first = probing.records(["0.1"], cases[:2])
+    assert probes.asked == [("0.1", [CASES[0].name, CASES[1].name], None)]
+    assert lines[-1].startswith("[1/1] 0.1      2 cases ran, 0 not available (2 probed in ")
+
+    # A case added: only it runs, in the packages the record was made in.
+    again = runner.Runner(tmp_path, log=lines.append)
+    again.known = {"0.1": first["0.1"]}
+    both = again.records(["0.1"], cases)
+    assert probes.asked[1] == ("0.1", [CASES[2].name], {"pydantic": "2"})
+    assert set(both["0.1"]["results"]) == {identity.key(case) for case in cases}
+
+    # Resumed: the store holds all three, so nothing is probed.
+    resumed = runner.Runner(tmp_path, log=lines.append)
+    assert resumed.records(["0.1"], cases)["0.1"]["results"] == both["0.1"]["results"]
+    assert len(probes.asked) == 2
+    assert lines[-1].endswith("3 cases ran, 0 not available (recorded)")
+
+
+def test_a_release_whose_packages_cannot_be_had_again_reruns_every_case(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    probes = FakeProbes(installed={"pydantic": "3"})
+    _probe_with(monkeypatch, probes)
+    cases = [identity.identity(case) for case in CASES[:2]]
+    probing = runner.Runner(tmp_path, log=lambda line: None)
+    known = FakeProbes()(probing, "0.1", cases[:1], None)
+    probing.known = {"0.1": known}
+    record = probing.record("0.1", cases)
+    assert [names for _, names, _ in probes.asked] == [[CASES[1].name], [c.name for c in CASES[:2]]]
+    assert record["installed"] == {"pydantic": "3"}
+
+
+def test_a_release_not_installable_is_not_tried_again_by_the_same_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    probes = FakeProbes()
+    _probe_with(monkeypatch, probes)
+    probing = runner.Runner(tmp_path, log=lambda line: None)
+    probing.known = {"0.1": {"status": "not installable", "reason": "needs Python 2"}}
+    cases = [identity.identity(CASES[0])]
+    assert probing.record("0.1", cases)["status"] == "not installable"
+    assert probes.asked == []
+    assert probing.record("0.1", cases, fresh=True)["status"] == "ran"
+
+
+def test_sources_are_read_only_for_releases_the_data_lacks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read: list[list[str]] = []
+
+    def fake_sources(versions: list[str]) -> dict[str, dict[str, tuple[str, str]]]:
+        read.append(versions)
+        return {v: {"m.py:f": (v, v)} for v in versions}
+
+    monkeypatch.setattr(history_main, "_sources", fake_sources)
+    recorded = {
+        "sources_code": sources.CODE,
+        "releases": [{"version": "0.1", "source": "s1"}, {"version": "0.2", "source": "s2"}],
+        "source_changes": [
+            {"last_old": "0.1", "first_new": "0.2", "units": ["m.py:f"], "beyond_annotations": []}
+        ],
+    }
+    fingerprints, changes, _ = history_main.read_sources(["0.1", "0.2", "0.3"], recorded)
+    assert read == [["0.2", "0.3"]]
+    assert fingerprints["0.1"] == "s1"
+    assert [(c.last_old, c.first_new) for c in changes] == [("0.1", "0.2"), ("0.2", "0.3")]
+    history_main.read_sources(["0.1", "0.2"], {**recorded, "sources_code": "other"})
+    assert read[-1] == ["0.1", "0.2"]

@@ -33,8 +33,35 @@ def test_the_matrix_has_a_section_for_every_case_and_one_outcome_where_both_agre
         assert f"### `{slug}` {{ #{slug} }}" in matrix
         assert f'{case.scenario.function}: identical in both"' in matrix
     assert matrix.count(': identical in both"') == len(CASES)
-    assert "**differs**" not in matrix
+    assert "**differ**" not in matrix
     assert ' differ"' not in matrix
+
+
+def test_the_overview_says_what_each_case_shows_and_that_both_agree() -> None:
+    matrix = behaviour_matrix(run_cases(llm_cache_reference, CASES))
+    twins: dict[str, list[str]] = {}
+    for case in CASES:
+        twins.setdefault(case.name.partition("[")[0], []).append(case.shows)
+    for slug, shows in twins.items():
+        agree = "the same, sync and async" if len(shows) == 2 else "the same"
+        assert f"| [`{slug}`](#{slug}) | {shows[0]} | {agree} |" in matrix
+    assert {len(shows) for shows in twins.values()} == {1, 2}
+
+
+def test_the_overview_names_each_twin_that_differs() -> None:
+    both = [
+        CASES_BY_NAME[f"false-ignores-global[{name}]"] for name in ("update_cache", "aupdate_cache")
+    ]
+    broken = types.SimpleNamespace(update_cache=lambda *args: None, aupdate_cache=_async_none)
+    matrix = behaviour_matrix(run_cases(broken, both), candidate="broken")
+    differ = (
+        "update_cache in returned, existing_prompts; aupdate_cache in returned, existing_prompts"
+    )
+    assert f"| **differ**: {differ} |" in matrix
+
+
+async def _async_none(*args: Any) -> None:
+    return None
 
 
 def test_an_outcome_both_agree_on_is_shown_once() -> None:
@@ -71,7 +98,7 @@ def test_the_matrix_shows_where_a_candidate_differs_side_by_side() -> None:
     case = CASES_BY_NAME["false-ignores-global[update_cache]"]
     matrix = behaviour_matrix(run_cases(MISTAKEN, (case,)), candidate="yours")
     assert "| [`false-ignores-global`](#false-ignores-global) |" in matrix
-    assert "| **differs** |  |" in matrix
+    assert "| **differ**: update_cache in cache calls, cache contents |" in matrix
     assert 'title="update_cache: langchain-core and yours differ"' in matrix
     assert "cache calls:\n  langchain-core: (none)\n  yours:" in matrix
     assert "cache contents:\n  langchain-core: global: {}\n  yours:" in matrix

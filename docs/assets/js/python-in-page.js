@@ -234,12 +234,16 @@ function setUpExercise(widget) {
   editor.setAttribute("aria-label", `Your ${EXERCISE_FILE}`);
   editor.value = localStorage.getItem(STORAGE_KEY) ?? starter;
   editor.addEventListener("input", () => localStorage.setItem(STORAGE_KEY, editor.value));
+  // Tab indents, as in an editor. Esc first lets the next Tab leave, so a keyboard user is
+  // never held in the editor (Shift+Tab leaves as well).
+  let tabLeaves = false;
   editor.addEventListener("keydown", (event) => {
-    if (event.key === "Tab" && !event.shiftKey) {
+    if (event.key === "Tab" && !event.shiftKey && !tabLeaves) {
       event.preventDefault();
       editor.setRangeText("    ", editor.selectionStart, editor.selectionEnd, "end");
       localStorage.setItem(STORAGE_KEY, editor.value);
     }
+    tabLeaves = event.key === "Escape";
   });
   const report = outputBlock(
     `python -m llm_cache_reference check tutorials/exercises/${EXERCISE_FILE} --step ${step}`,
@@ -276,7 +280,8 @@ function setUpExercise(widget) {
     "p",
     "llmcr-note",
     `This is the whole of ${EXERCISE_FILE}, kept in this browser (the same file on every ` +
-      "exercise page). Check runs the same cases as the command line, in your browser.",
+      "exercise page). Check runs the same cases as the command line, in your browser. " +
+      "Tab indents; press Esc, then Tab, to move on from the editor.",
   );
   widget.replaceChildren(note, editor, element("div", "llmcr-buttons"), statusLine(), report);
   widget.querySelector(".llmcr-buttons").append(checkButton, download, reset);

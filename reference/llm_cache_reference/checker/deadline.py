@@ -71,7 +71,7 @@ class Deadline:
         async def bounded() -> _T:
             try:
                 return await asyncio.wait_for(main, max(0.0, self.end - time.monotonic()))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self.expired = True
                 raise OutOfTime from None
 
