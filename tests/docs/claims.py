@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.caches import BaseCache, InMemoryCache
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseLanguageModel
 from langchain_core.language_models.fake import FakeListLLM
 from langchain_core.language_models.fake_chat_models import (
@@ -282,4 +283,67 @@ STREAM = Claim(
     judge=judge_stream,
 )
 
-CLAIMS = (CACHE_FIELD, MAXSIZE, STREAM)
+# --- What callbacks see on a cache hit ---------------------------------------------------
+
+EVENTS = (
+    r"(?:on_llm_start|on_llm_end|on_chat_model_start|callback|events?\b|tracer|traced?|\brun\b)"
+)
+TEXT_MODEL = re.compile(r"text model|`BaseLLM`")
+CHAT_MODEL = re.compile(r"chat model|`BaseChatModel`")
+NEGATION = re.compile(r"\b(?:no|none|nothing|never|not|without|missing)\b")
+
+
+class _Events(BaseCallbackHandler):
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def on_llm_start(self, *args: Any, **kwargs: Any) -> None:
+        self.seen.append("start")
+
+    def on_chat_model_start(self, *args: Any, **kwargs: Any) -> None:
+        self.seen.append("start")
+
+    def on_llm_end(self, *args: Any, **kwargs: Any) -> None:
+        self.seen.append("end")
+
+
+def _events_on_a_hit(model: BaseLanguageModel[Any]) -> str:
+    model.invoke("hi")
+    handler = _Events()
+    model.invoke("hi", config={"callbacks": [handler]})
+    return "fires" if handler.seen else "none"
+
+
+def observe_hit_events() -> Facts:
+    """Whether a call answered wholly from the cache sends any callback event."""
+    return {
+        "text": _events_on_a_hit(FakeListLLM(responses=["a", "b"], cache=InMemoryCache())),
+        "chat": _events_on_a_hit(FakeListChatModel(responses=["a", "b"], cache=InMemoryCache())),
+    }
+
+
+def judge_hit_events(text: str, facts: Facts) -> list[str]:
+    """A clause naming one kind of model says whether its run's events come on a hit."""
+    problems = []
+    for clause in re.split(r";\s+|(?<=[.:!?])\s+(?=[A-Z`(])", text):
+        kinds = [
+            kind
+            for kind, words in (("text", TEXT_MODEL), ("chat", CHAT_MODEL))
+            if words.search(clause)
+        ]
+        if len(kinds) != 1 or not re.search(EVENTS, clause, re.IGNORECASE):
+            continue
+        says = "none" if NEGATION.search(clause) else "fires"
+        if says != facts[kinds[0]]:
+            problems.append(f"{kinds[0]} model: says {says}, langchain-core: {facts[kinds[0]]}")
+    return problems
+
+
+HIT_EVENTS = Claim(
+    name="what callbacks see on a cache hit",
+    about=re.compile(rf"{EVENTS}[^|]*\bhits?\b|\bhits?\b[^|]*{EVENTS}", re.IGNORECASE),
+    observe=observe_hit_events,
+    judge=judge_hit_events,
+)
+
+CLAIMS = (CACHE_FIELD, MAXSIZE, STREAM, HIT_EVENTS)

@@ -9,6 +9,7 @@ import pytest
 from tests.docs.claims import (
     CACHE_FIELD,
     CLAIMS,
+    HIT_EVENTS,
     MAXSIZE,
     STREAM,
     Claim,
@@ -68,6 +69,7 @@ def test_the_facts_are_langchain_cores(observed: dict[str, Facts]) -> None:
         "chat, own _stream": "bypasses the cache",
         "chat, no _stream": "uses the cache",
     }
+    assert observed[HIT_EVENTS.name] == {"text": "none", "chat": "fires"}
 
 
 WRONG = [
@@ -100,6 +102,12 @@ WRONG = [
         "`InMemoryCache(maxsize=N)` evicts the least recently used entry.",
         "least recently used",
     ),
+    (
+        HIT_EVENTS,
+        "On a full hit, a text model's callbacks see `on_llm_start` and `on_llm_end`.",
+        "text model: says fires",
+    ),
+    (HIT_EVENTS, "A chat model sends no callback event on a hit.", "chat model: says none"),
     (
         STREAM,
         "`stream` looks each prompt up in the cache first, as `invoke` does.",
