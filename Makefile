@@ -40,8 +40,10 @@ $(BIN)/uv:
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 # UV_PROJECT_ENVIRONMENT: sync the environment named by VENV, never .venv behind its back.
+# COMPILE_BYTECODE= skips compiling every installed module, for an environment used once.
+COMPILE_BYTECODE ?= --compile-bytecode
 $(SYNCED): uv.lock pyproject.toml | $(BIN)/uv
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --quiet --compile-bytecode \
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --quiet $(COMPILE_BYTECODE) \
 		--no-python-downloads --python $(BIN)/python
 	@touch $@
 
