@@ -82,8 +82,9 @@ async def walk_through() -> None:
     print("3. A cache with only sync methods still works with the async twin:")
     print(f"    update() ran in: {', '.join(cache.threads)}")
     print("    BaseCache's default aupdate hands update to the event loop's")
-    print("    thread pool, so a slow sync cache does not block the loop (nor")
-    print("    does it get any faster).")
+    print("    executor: locally a thread pool, so a slow sync cache does not")
+    print("    block the loop (nor does it get any faster); in a browser")
+    print("    page, which has no threads, it runs in place.")
     print()
 
 

@@ -34,6 +34,7 @@ from playwright.sync_api import Page, Request, sync_playwright
 from llm_cache_reference.checker import in_browser
 from llm_cache_reference.checker.cli import main as checker_main
 from llm_cache_reference.checker.deadline import Deadline, OutOfTime
+from tests.checker.test_blocking_loop import SLEEPS, SPINS_AFTER_AWAIT
 from tests.chromium import FLAGS as CHROMIUM_FLAGS
 from tests.chromium import executable as chromium_executable
 
@@ -163,6 +164,17 @@ def test_a_file_that_cannot_be_checked_says_why_as_the_command_line_does(
     status, stdout, stderr = command_line(path)
     assert (checked.report + "\n", checked.exit_status, "") == (stderr, status, stdout)
     assert (checked.exit_status, checked.passed, checked.errors) == (2, 0, 0)
+
+
+def test_a_file_that_tampers_at_import_changes_no_later_check(tmp_path: Path) -> None:
+    from langchain_core.language_models import llms
+
+    update_cache = llms.update_cache
+    tampering = (BROKEN / "tampers_at_import.py").read_text()
+    in_browser.check(tampering, path=str(tmp_path / "tampers.py"))
+    assert llms.update_cache is update_cache
+    checked = in_browser.check(SOLUTION.read_text(), path=str(tmp_path / "solved.py"))
+    assert (checked.failed, checked.errors, checked.exit_status) == (0, 0, 0)
 
 
 def test_the_deadline_leaves_the_trace_function_and_asyncio_run_as_they_were(
@@ -453,6 +465,45 @@ def test_a_helper_that_awaits_for_ever_gets_a_verdict_in_the_page(browser: Brows
     checked = browser.check(AWAITS_FOR_EVER, step=3, timeLimit=0.3)
     assert checked["errors"] == counts(checked["report"])[2] > 1
     assert checked["report"].count("Your helper did not finish within 0.3 s, so it was") == 1
+
+
+def test_a_helper_that_spins_after_its_first_await_is_stopped_in_the_page(
+    browser: Browser,
+) -> None:
+    checked = browser.check(SPINS_AFTER_AWAIT, step=3, timeLimit=0.5)
+    assert checked["errors"] == counts(checked["report"])[2] > 1
+    assert checked["report"].count("Your helper did not finish within 0.5 s, so it was") == 1
+    assert "restarted" not in checked["report"]
+
+
+def test_a_helper_that_sleeps_is_stopped_at_the_limit_in_the_page(browser: Browser) -> None:
+    checked = browser.check(SLEEPS, step=1, timeLimit=0.5)
+    assert checked["errors"] == counts(checked["report"])[2] > 1
+    assert checked["report"].count("Your helper did not finish within 0.5 s, so it was") == 1
+    assert "restarted" not in checked["report"]
+
+
+def test_a_file_that_tampers_at_import_changes_no_later_check_in_the_page(
+    browser: Browser,
+) -> None:
+    browser.check((BROKEN / "tampers_at_import.py").read_text())
+    checked = browser.check(SOLUTION.read_text())
+    assert (checked["failed"], checked["errors"], checked["exitStatus"]) == (0, 0, 0)
+
+
+def test_the_status_names_the_pages_python(browser: Browser) -> None:
+    # A page of its own: the shared page's status line says what its last check did.
+    page = browser.page.context.new_page()
+    try:
+        page.goto(browser.served.origin + "/tutorials/01-cache-in-one-call/", wait_until="load")
+        page.evaluate("() => window.llmCacheReference.ready()")
+        version = page.evaluate("() => window.llmCacheReference.info.python")
+        status = page.locator(".llmcr-status").first.text_content() or ""
+    finally:
+        page.close()
+    assert re.fullmatch(r"3\.1[4-9]\.\d+", version)
+    assert status.startswith(f"Python {version} is ready (loaded in ")
+    assert status.endswith(" s), in your browser.")
 
 
 @pytest.mark.parametrize(

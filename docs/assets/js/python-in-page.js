@@ -68,14 +68,7 @@ function ready() {
       } else if (data.ready) {
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         api.info = { ...data.ready, secondsToReady: Number(seconds) };
-        setStatus(
-          data.ready.asyncOK
-            ? `Python ${data.ready.python} is ready (loaded in ${seconds} s), in your browser.`
-            : "Python is ready, but this browser cannot run asyncio here: it lacks " +
-                "WebAssembly stack switching (JSPI; Chrome and Edge 137+ have it). The async " +
-                "cases and tutorials will fail here; run those from the command line.",
-          "ready",
-        );
+        setStatus(`Python ${data.ready.python} is ready (loaded in ${seconds} s), in your browser.`, "ready");
         resolve();
       } else if (data.failed) {
         setStatus(`Python could not load in this browser: ${data.failed}`, "failed");
@@ -137,9 +130,9 @@ async function check(source, options = {}) {
     if (!(error instanceof Stuck)) throw error;
     const report =
       `The check ${error.message}: your code is stuck where the in-page time limit cannot ` +
-      "stop it (a loop inside a library call, a loop that catches every exception, or a " +
-      "long time.sleep). Python in this page was restarted. Fix the loop, or run the " +
-      "command-line checker, which stops such code case by case.";
+      "stop it (a loop inside a library call, or a loop that catches every exception, " +
+      "KeyboardInterrupt included). Python in this page was restarted. Fix the loop, or " +
+      "run the command-line checker, which stops such code case by case.";
     return { passed: 0, failed: 0, errors: 1, notAttempted: 0, exitStatus: 1, report, failing: [] };
   }
 }

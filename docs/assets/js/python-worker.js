@@ -4,30 +4,27 @@
 // `make browser-python`): no other host. The page talks to it with python-in-page.js.
 //
 // Messages in:  {id, call: "run" | "run_file" | "check", args: {...}}
-// Messages out: {progress: text} while loading; {ready: {asyncOK}} once; {id, result} or
-// {id, error} per call; {failed: text} if the runtime cannot load.
+// Messages out: {progress: text} while loading; {ready: {python, seconds, pyodide}} once;
+// {id, result} or {id, error} per call; {failed: text} if the runtime cannot load.
+//
+// Every call is a plain synchronous call into Python: coroutines run on the project's own
+// blocking event loop (llm_cache_reference.checker.blocking_loop), so nothing here needs
+// WebAssembly stack switching (JSPI), which Safari's engine lacks, and the time limit's
+// trace function sees every line a learner's coroutine runs, after an await too.
 
 const RUNTIME = new URL("../pyodide/", import.meta.url);
 
 // Glue between JSON and llm_cache_reference.checker.in_browser: the page gets plain data back.
 const GLUE = `
-import dataclasses, json
-from llm_cache_reference.checker import in_browser
-from pyodide.ffi import can_run_sync
+import dataclasses, json, platform
+from llm_cache_reference.checker import blocking_loop, in_browser
 
 def page_call(name, arguments):
+    blocking_loop.install()
     result = getattr(in_browser, name)(**json.loads(arguments))
     return json.dumps(dataclasses.asdict(result))
 
-def async_works():
-    return can_run_sync()
-
-# When a coroutine that asyncio.run awaits raises, Pyodide (314.0.7) passes the exception
-# to sys.excepthook, which prints a traceback, and then raises it to asyncio.run's caller
-# as CPython does. The caller handles it, so that print is noise a local run never shows.
-# Every exception from a page's call is caught and returned by in_browser: none is lost.
-import sys
-sys.excepthook = lambda *exc_info: None
+PYTHON = platform.python_version()
 `;
 
 let pageCall = null;
@@ -36,7 +33,8 @@ async function load() {
   const started = performance.now();
   postMessage({ progress: "Loading Python (Pyodide, about 14 MB the first time)…" });
   const { loadPyodide } = await import(new URL("pyodide.mjs", RUNTIME).href);
-  const pyodide = await loadPyodide({ indexURL: RUNTIME.href });
+  // enableRunUntilComplete: false leaves asyncio.run as asyncio's (see blocking_loop).
+  const pyodide = await loadPyodide({ indexURL: RUNTIME.href, enableRunUntilComplete: false });
   const manifest = await fetchOk("manifest.json").then((response) => response.json());
   const parts = [...manifest.wheels, manifest.project];
   let fetched = 0;
@@ -59,9 +57,15 @@ async function load() {
   postMessage({ progress: "Importing langchain-core…" });
   pyodide.runPython(GLUE);
   pageCall = pyodide.globals.get("page_call");
-  // asyncio.run needs WebAssembly stack switching (JSPI); without it, only sync code runs.
-  const asyncOK = await pyodide.globals.get("async_works").callPromising();
-  return { asyncOK, seconds: (performance.now() - started) / 1000, pyodide: manifest.pyodide };
+  const python = pyodide.globals.get("PYTHON");
+  return { python, seconds: (performance.now() - started) / 1000, pyodide: manifest.pyodide };
+}
+
+// What went wrong, in words: WebKit's error.stack leaves the message out, and a browser
+// may throw an error with no message at all; a learner never needs the stack's lines.
+function inWords(error) {
+  if (!(error instanceof Error)) return String(error);
+  return error.message ? `${error.name}: ${error.message}` : `${error.name} (no message given)`;
 }
 
 async function fetchOk(file) {
@@ -72,22 +76,19 @@ async function fetchOk(file) {
 
 const loaded = load().then(
   (info) => postMessage({ ready: info }),
-  (error) => postMessage({ failed: String(error && error.stack ? error.stack : error) }),
+  (error) => postMessage({ failed: inWords(error) }),
 );
 
-// One call at a time: while one waits in asyncio.run, another must not start.
-let queue = loaded;
+// Calls that arrive while Python loads wait for it; then each runs to its end in turn.
 onmessage = ({ data }) => {
-  queue = queue.then(() => handle(data));
+  loaded.then(() => handle(data));
 };
 
-async function handle({ id, call, args }) {
+function handle({ id, call, args }) {
   if (pageCall === null) return postMessage({ id, error: "Python did not load" });
   try {
-    // callPromising: a call that may block on asyncio.run, through stack switching.
-    const text = await pageCall.callPromising(call, JSON.stringify(args));
-    postMessage({ id, result: JSON.parse(text) });
+    postMessage({ id, result: JSON.parse(pageCall(call, JSON.stringify(args))) });
   } catch (error) {
-    postMessage({ id, error: String(error) });
+    postMessage({ id, error: inWords(error) });
   }
 }

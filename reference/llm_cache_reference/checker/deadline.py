@@ -4,20 +4,22 @@ Where there are no child processes to kill (Pyodide, in the page), the learner's
 code runs in the checker's own process. A trace function raises `OutOfTime` on
 the next line the learner's own code runs once time is up, which stops a loop
 that computes; a coroutine that awaits something that never happens runs no line
-at all, so `asyncio.run` is bounded by `asyncio.wait_for` as well, while `under`
-runs a call.
+at all, so `asyncio.run` is bounded by `asyncio.wait_for` as well, and a
+`time.sleep` wakes at the deadline and stops there, while `bounded` is in force
+(`under` runs a call so).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from types import FrameType
 from typing import Any, TypeVar
 
-__all__ = ["Deadline", "OutOfTime", "under"]
+__all__ = ["Deadline", "OutOfTime", "bounded", "under"]
 
 _T = TypeVar("_T")
 
@@ -39,6 +41,7 @@ class Deadline:
         self.expired = False
         self.previous: Any = sys.gettrace()  # what _under gives back
         self.run = asyncio.run
+        self.sleep_for_real: Callable[[float], None] = time.sleep
 
     # Any: typeshed's trace function types are private to sys.
     def trace(self, frame: FrameType, event: Any, arg: Any) -> Any:
@@ -77,6 +80,27 @@ class Deadline:
 
         return self.run(bounded(), **options)
 
+    def bounded_sleep(self, seconds: float) -> None:
+        """`time.sleep`, woken at the deadline and stopped there, as a loop that computes is."""
+        self.sleep_for_real(min(seconds, max(0.0, self.end - time.monotonic())))
+        self.tick()
+
+
+@contextlib.contextmanager
+def bounded(deadline: Deadline) -> Iterator[None]:
+    """`asyncio.run` and `time.sleep` bounded by the deadline, until the block ends.
+
+    For the learner's code, which calls them as the harness's cases do, by name from
+    their modules: a sleep or an `await` that never ends runs no line to stop it at.
+    """
+    asyncio.run = deadline.bounded_run
+    time.sleep = deadline.bounded_sleep  # type: ignore[assignment]  # numbers, as helpers pass
+    try:
+        yield
+    finally:
+        asyncio.run = deadline.run
+        time.sleep = deadline.sleep_for_real  # type: ignore[assignment]
+
 
 def under(deadline: Deadline, call: Callable[[], _T]) -> _T:
     """Make the call with the deadline in force."""
@@ -86,9 +110,8 @@ def under(deadline: Deadline, call: Callable[[], _T]) -> _T:
     # deadline's alone: the old one sees neither their start nor their end.
     sys._getframe().f_trace = deadline.previous
     sys.settrace(deadline.trace)
-    asyncio.run = deadline.bounded_run  # cases.observe runs each async helper with it
     try:
-        return call()
+        with bounded(deadline):
+            return call()
     finally:
-        asyncio.run = deadline.run
         sys.settrace(deadline.previous)

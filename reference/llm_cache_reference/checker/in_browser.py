@@ -14,10 +14,12 @@ whole runtime away (a reload of 9-18 s), and Pyodide's interrupt buffer needs
 SharedArrayBuffer, which a plain static server cannot enable (it takes
 cross-origin isolation headers). The deadline has two halves. A trace function
 raises once time is up, on the next line the learner's own code runs: that stops
-a loop that computes. A coroutine that awaits something that never happens runs
-no line at all, so `asyncio.run` is bounded by `asyncio.wait_for` as well. What
-neither stops (a loop inside C code, a loop that swallows every exception, a
-blocking sleep) is left to the page, which terminates the worker and starts anew.
+a loop that computes, before or after an `await` (the page's event loop,
+`checker.blocking_loop`, runs every callback under it). A coroutine that awaits
+something that never happens runs no line at all, so `asyncio.run` is bounded by
+`asyncio.wait_for` as well, and `time.sleep` wakes at the deadline. What none of
+these stops (a loop inside C code, a loop that swallows every exception) is left
+to the page, which terminates the worker and starts anew.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import sys
 import textwrap
 import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -156,7 +158,8 @@ def check(
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text(source)
     try:
-        report = _check_in_process(path, step, time_limit)
+        with _modules_as_found():
+            report = _check_in_process(path, step, time_limit)
     except checker.CheckError as error:
         # As the command line prints it (llm_cache_reference.__main__).
         paragraphs = f"Cannot check: {error}".split("\n\n")
@@ -215,7 +218,7 @@ def step_through(
         file = Path(path)
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(source)
-        with candidate.captured_output():
+        with candidate.captured_output(), _modules_as_found():
             module = _load(path, time_limit)
         checker.check_module(module, label=path, cases=(), expected={})  # its refusals only
         chosen = command.find_case(case, candidate.defined_helpers(module))
@@ -256,6 +259,47 @@ def _check_in_process(path: str, step: int | None, time_limit: float) -> checker
     start = checker.Report(path, step, chosen, (), *output.text())
     observations = candidate.observe_each(chosen, defined, observe_first)
     return checker.fill_report(start, expected, defined, observations)
+
+
+_WATCHED = ("langchain_core", "llm_cache_reference")
+
+
+@contextlib.contextmanager
+def _modules_as_found() -> Iterator[None]:
+    """Undo what the block does to langchain-core's and this package's modules and classes.
+
+    Here the learner's file runs in the checker's own process, for the whole of the
+    page's session: a file that replaces `llms.update_cache`, the checker's own
+    functions or a recording cache's method while it is imported would otherwise
+    change every later check. Names it rebinds are put back, names it adds taken away
+    (but for submodules, which importing one adds to its package).
+    """
+    found = [(owner, dict(vars(owner))) for owner in _namespaces()]
+    try:
+        yield
+    finally:
+        for owner, names in found:
+            now = dict(vars(owner))
+            for name in now.keys() - names.keys():
+                if not isinstance(now[name], ModuleType):
+                    delattr(owner, name)
+            for name, value in names.items():
+                if now.get(name, _GONE) is not value:
+                    setattr(owner, name, value)
+
+
+def _namespaces() -> Iterator[object]:
+    """The watched modules, and the classes each defines."""
+    for name, module in list(sys.modules.items()):
+        if module is None or name.partition(".")[0] not in _WATCHED:
+            continue
+        yield module
+        for value in list(vars(module).values()):
+            if isinstance(value, type) and value.__module__ == name:
+                yield value
+
+
+_GONE = object()
 
 
 def _load(path: str, time_limit: float) -> ModuleType:

@@ -16,13 +16,13 @@ suspending and resuming it.
 
 A helper that loops for ever is stopped after `MAX_LINES` lines or `time_limit`
 seconds, whichever comes first, by an exception its `except Exception` cannot
-catch; one that awaits for ever, by `checker.deadline`'s bound on `asyncio.run`.
+catch; one that awaits or sleeps for ever, by `checker.deadline`'s bounds on
+`asyncio.run` and `time.sleep`.
 The trace then ends where it was stopped.
 """
 
 from __future__ import annotations
 
-import asyncio
 import linecache
 import sys
 import time
@@ -32,7 +32,7 @@ from inspect import CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR
 from types import FrameType, SimpleNamespace
 from typing import Any, Literal
 
-from llm_cache_reference.checker.deadline import Deadline, OutOfTime
+from llm_cache_reference.checker.deadline import Deadline, OutOfTime, bounded
 from llm_cache_reference.harness import (
     ASYNC_FUNCTIONS,
     CacheContents,
@@ -298,15 +298,12 @@ def trace(
     stand_in = SimpleNamespace(
         **{name: watcher.wrap(getattr(implementation, name), name in ASYNC_FUNCTIONS)}
     )
-    deadline = Deadline(time_limit, path)
-    asyncio.run = deadline.bounded_run  # an `await` that never ends runs no line to stop it at
     try:
-        recorded = record(scenario, stand_in, log)
+        with bounded(Deadline(time_limit, path)):
+            recorded = record(scenario, stand_in, log)
     except (Stopped, OutOfTime):
         stopped = watcher.stopped or OUT_OF_TIME
         return Trace(path, steps(watcher.notes, path), tuple(log.events), None, stopped)
-    finally:
-        asyncio.run = deadline.run
     return Trace(path, steps(watcher.notes, path), recorded.timeline, recorded.outcome)
 
 
