@@ -10,21 +10,17 @@ of the runtime, serves them all. Without Chromium they skip, except under CI.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import io
 import json
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
+from types import FrameType, ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,6 +33,7 @@ from llm_cache_reference.checker.deadline import Deadline, OutOfTime
 from tests.checker.test_blocking_loop import SLEEPS, SPINS_AFTER_AWAIT
 from tests.chromium import FLAGS as CHROMIUM_FLAGS
 from tests.chromium import executable as chromium_executable
+from tests.served_site import Served, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "build" / "site"
@@ -177,6 +174,26 @@ def test_a_file_that_tampers_at_import_changes_no_later_check(tmp_path: Path) ->
     assert (checked.failed, checked.errors, checked.exit_status) == (0, 0, 0)
 
 
+def test_names_a_file_adds_at_import_are_taken_away_but_modules(tmp_path: Path) -> None:
+    from langchain_core.language_models import llms
+
+    adds = (
+        "import types\n"
+        "from langchain_core.language_models import llms\n"
+        "llms.added_by_the_learner = 1\n"
+        "llms.BaseLLM.added_by_the_learner = 2\n"
+        # As importing a submodule does: a module bound in its package, which stays.
+        "llms.submodule_of_the_learner = types.ModuleType('submodule_of_the_learner')\n"
+    )
+    try:
+        in_browser.check(adds, path=str(tmp_path / "adds.py"))
+        assert not hasattr(llms, "added_by_the_learner")
+        assert not hasattr(llms.BaseLLM, "added_by_the_learner")
+        assert isinstance(llms.submodule_of_the_learner, ModuleType)
+    finally:
+        vars(llms).pop("submodule_of_the_learner", None)
+
+
 def test_the_deadline_leaves_the_trace_function_and_asyncio_run_as_they_were(
     tmp_path: Path,
 ) -> None:
@@ -264,43 +281,13 @@ def test_run_file_prints_what_the_tutorial_prints() -> None:
 # --- In the built site, in Chromium ---------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep the test output clean."""
-
-
-@dataclass
-class Served:
-    """The site on 127.0.0.1: its origin, and the body bytes it has sent per path."""
-
-    origin: str
-    sent: dict[str, int] = field(default_factory=dict)
-
-    def total(self) -> int:
-        return sum(self.sent.values())
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
     """Serve build/site, counting what it sends: the browser's cache shows as bytes not sent."""
     if not (SITE / "assets" / "pyodide" / "manifest.json").is_file():
         pytest.fail("build/site has no in-browser Python: build it with `make docs-build`")
-    served = Served("")
-
-    class Counting(_QuietHandler):
-        def copyfile(self, source: Any, outputfile: Any) -> None:
-            shutil.copyfileobj(source, outputfile)
-            path = urlsplit(self.path).path
-            served.sent[path] = served.sent.get(path, 0) + source.tell()
-
-    handler = functools.partial(Counting, directory=str(SITE))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        served.origin = f"http://127.0.0.1:{server.server_address[1]}"
+    with serve(SITE) as served:
         yield served
-        server.shutdown()
-        thread.join()
 
 
 @dataclass

@@ -12,15 +12,12 @@ to build/screenshots/. Without Chromium the tests skip, except under CI.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import platform
 import re
 import socket
 import subprocess
 import sys
-import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,6 +39,7 @@ from playwright.sync_api import (
 from site_build.hooks.context import locked_version
 from tests.chromium import FLAGS as CHROMIUM_FLAGS
 from tests.chromium import executable as chromium_executable
+from tests.served_site import serve
 from tests.site_build.search_questions import HELD_OUT, HELD_OUT_NEEDED, QUESTIONS, TOP, Question
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,22 +211,12 @@ def _build_site() -> None:
     BUILT_OK.touch()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep the test output clean."""
-
-
 @pytest.fixture(scope="module")
 def origin() -> Iterator[str]:
     """Serve the freshly built site on 127.0.0.1, on a port the system picks."""
     _build_site()
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-        server.shutdown()
-        thread.join()
+    with serve(SITE) as served:
+        yield served.origin
 
 
 def _page_paths() -> list[str]:
