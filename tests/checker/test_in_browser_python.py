@@ -189,7 +189,7 @@ def test_names_a_file_adds_at_import_are_taken_away_but_modules(tmp_path: Path) 
         in_browser.check(adds, path=str(tmp_path / "adds.py"))
         assert not hasattr(llms, "added_by_the_learner")
         assert not hasattr(llms.BaseLLM, "added_by_the_learner")
-        assert isinstance(llms.submodule_of_the_learner, ModuleType)
+        assert isinstance(vars(llms)["submodule_of_the_learner"], ModuleType)
     finally:
         vars(llms).pop("submodule_of_the_learner", None)
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, sync_playwright
 
-from tests.checker.test_in_browser_python import Served, served  # noqa: F401 (a fixture)
+from tests.checker.test_in_browser_python import served  # noqa: F401 (a fixture)
 from tests.chromium import FLAGS as CHROMIUM_FLAGS
 from tests.chromium import executable as chromium_executable
+from tests.served_site import Served
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = ROOT / "tests" / "checker_inputs"
