@@ -748,11 +748,13 @@ def test_long_values_wrap_under_their_label() -> None:
     assert "\n                            3: new[2]}\n" in shown
 
 
-def test_a_too_narrow_terminal_still_gets_no_line_wider_than_it() -> None:
+def test_a_too_narrow_terminal_gets_each_result_under_its_case_and_values_under_labels() -> None:
     report = check(f"{INPUTS}/broken_truthiness.py", step=1)
     shown = checker_text.render(report, 40)
     assert _longest_line(shown) <= 40
-    assert "falsy-cache-still-written[update_cache]" in shown
+    assert "\nstep  case\n      result\n1     hits-and-misses[update_cache]\n      pass\n" in shown
+    assert "\n1     falsy-cache-still-\n      written[update_cache]\n      FAIL\n" in shown
+    assert "\n        cache calls:\n          cache.update('a',\n            'llm-string'," in shown
 
 
 def test_the_report_names_the_step_and_the_missing_helpers() -> None:

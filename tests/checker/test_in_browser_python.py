@@ -115,6 +115,20 @@ def test_check_reports_what_the_command_line_prints(
     assert sum(found) > 0 or status == 2
 
 
+@pytest.mark.parametrize(
+    "source", [BROKEN / "broken_truthiness.py", BROKEN / "reexports_langchain.py"]
+)
+def test_check_lays_the_report_out_at_any_width_as_a_terminal_that_wide_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: Path
+) -> None:
+    path = tmp_path / source.name
+    checked = in_browser.check(source.read_text(), step=1, path=str(path), width=44)
+    monkeypatch.setenv("COLUMNS", "44")
+    status, stdout, stderr = command_line(path, "--step=1")
+    assert (checked.report + "\n", checked.exit_status) == (stdout or stderr, status)
+    assert max(map(len, checked.report.splitlines())) <= 44
+
+
 def test_check_saves_the_source_where_the_workshop_command_looks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -590,18 +604,153 @@ def test_the_home_page_runs_its_thirty_second_example(browser: Browser) -> None:
     assert shown == "".join(outputs)  # both tabs run, as the suite runs them
 
 
-def test_only_pages_that_run_python_load_it() -> None:
-    loading = {
-        page.parent.relative_to(SITE).as_posix()
-        for page in SITE.rglob("index.html")
-        if "python-in-page.js" in page.read_text()
+def _requests(page: Page) -> list[str]:
+    """The paths `page` asks for from now on, from the cache or not, as they are asked."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(urlsplit(request.url).path))
+    return asked
+
+
+def test_the_runtime_is_fetched_only_when_python_runs(browser: Browser) -> None:
+    page = browser.page.context.new_page()
+    asked = _requests(page)
+    try:
+        for path in ("/explanation/cache-key/", "/workshop/exercise-2-resolving-cache/"):
+            page.goto(browser.served.origin + path, wait_until="load")
+        page.locator(".llmcr-exercise[data-set-up] .llmcr-editor").wait_for()
+    finally:
+        page.close()
+    assert "/assets/js/python-in-page.js" in asked
+    assert [path for path in asked if path.startswith("/assets/pyodide/")] == []
+
+
+def test_a_link_to_the_next_exercise_keeps_the_loaded_runtime(browser: Browser) -> None:
+    page = browser.page
+    browser.visit("/workshop/exercise-1-write-back/")
+    page.evaluate("() => { window.stillTheSameDocument = true; }")
+    asked = _requests(page)
+    started = time.monotonic()
+    page.locator(".md-footer__link--next").click()  # to exercise 2, by the theme's own link
+    page.wait_for_url("**/workshop/exercise-2-resolving-cache/")
+    page.locator(".llmcr-exercise[data-set-up] .llmcr-editor").wait_for()
+    page.evaluate("() => window.llmCacheReference.ready()")
+    browser.measured["next page by a link: seconds to ready"] = round(time.monotonic() - started, 2)
+    assert page.evaluate("() => window.stillTheSameDocument") is True
+    assert [path for path in asked if path.startswith("/assets/pyodide/")] == []
+    status = page.locator(".llmcr-exercise .llmcr-status").text_content() or ""
+    assert re.fullmatch(
+        r"Python 3\.\d+\.\d+ is ready \(loaded in [\d.]+ s\), in your browser\.", status
+    )
+    checked = page.get_by_role("button", name="Check step 2")
+    checked.click()
+    page.locator(".llmcr-exercise .llmcr-output[data-verdict]").wait_for()
+
+
+def _type_into_editor(page: Page, text: str) -> None:
+    """As typing does, without focusing the editor (which would load this tab's runtime)."""
+    page.evaluate(
+        "(text) => { const editor = document.querySelector('.llmcr-editor');"
+        " editor.value = text; editor.dispatchEvent(new Event('input')); }",
+        text,
+    )
+
+
+def test_two_exercise_tabs_keep_their_own_code(browser: Browser) -> None:
+    context = browser.page.context
+    origin = browser.served.origin
+    tabs = {step: context.new_page() for step in ("1", "2", "1 again")}
+    try:
+        pages = {
+            "1": "/workshop/exercise-1-write-back/",
+            "2": "/workshop/exercise-2-resolving-cache/",
+            "1 again": "/workshop/exercise-1-write-back/",
+        }
+        for step, tab in tabs.items():
+            tab.goto(origin + pages[step], wait_until="load")
+            tab.locator(".llmcr-exercise[data-set-up] .llmcr-editor").wait_for()
+        _type_into_editor(tabs["1"], "# exercise 1\n")
+        _type_into_editor(tabs["2"], "# exercise 2\n")
+        # The same exercise open twice: the other tab shows the change, nothing is lost.
+        tabs["1 again"].wait_for_function(
+            "() => document.querySelector('.llmcr-editor').value === '# exercise 1\\n'"
+        )
+        for tab in tabs.values():
+            tab.reload(wait_until="load")
+            tab.locator(".llmcr-exercise[data-set-up] .llmcr-editor").wait_for()
+        values = {step: tab.locator(".llmcr-editor").input_value() for step, tab in tabs.items()}
+    finally:
+        for tab in tabs.values():
+            tab.close()
+    assert values == {"1": "# exercise 1\n", "2": "# exercise 2\n", "1 again": "# exercise 1\n"}
+
+
+def test_all_exercise_files_download_and_restore_at_once(browser: Browser, tmp_path: Path) -> None:
+    page = browser.page.context.new_page()
+    origin = browser.served.origin
+    try:
+        for number, path in enumerate(
+            ("/workshop/exercise-1-write-back/", "/workshop/exercise-2-resolving-cache/"), 1
+        ):
+            page.goto(origin + path, wait_until="load")
+            page.locator(".llmcr-exercise[data-set-up] .llmcr-editor").wait_for()
+            _type_into_editor(page, f"# mine, exercise {number}\n")
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download all my exercise files").click()
+        bundle = tmp_path / download.value.suggested_filename
+        download.value.save_as(bundle)
+        page.evaluate("() => localStorage.clear()")
+        page.reload(wait_until="load")
+        page.locator(".llmcr-exercise[data-set-up] .llmcr-editor").wait_for()
+        starter = page.locator(".llmcr-editor").input_value()
+        page.locator(".llmcr-exercise input[type=file]").set_input_files(bundle)
+        page.wait_for_function(
+            "() => document.querySelector('.llmcr-editor').value.startsWith('# mine')"
+        )
+        restored = page.locator(".llmcr-editor").input_value()
+        status = page.locator(".llmcr-exercise .llmcr-status").text_content()
+    finally:
+        page.close()
+    assert bundle.name == "llm-cache-reference-exercises.json"
+    assert json.loads(bundle.read_text()) == {
+        "files": {
+            "exercise-1/my_cache_helpers.py": "# mine, exercise 1\n",
+            "exercise-2/my_cache_helpers.py": "# mine, exercise 2\n",
+        }
     }
-    assert loading == {
-        ".",
-        "reference/behaviour-matrix",  # its "Step through" controls
-        *(f"tutorials/{page.stem}" for page in (ROOT / "docs/tutorials").glob("0[1-7]-*.md")),
-        *(f"workshop/{page.stem}" for page in (ROOT / "docs/workshop").glob("exercise-*.md")),
-    }
+    assert starter.startswith('"""')
+    assert restored == "# mine, exercise 2\n"
+    assert status == f"Restored 2 exercise files from {bundle.name}."
+
+
+def test_at_390_px_the_report_fits_its_box(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = browser.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        browser.visit("/workshop/exercise-1-write-back/")
+        source = (BROKEN / "broken_truthiness.py").read_text()
+        _type_into_editor(page, source)
+        page.get_by_role("button", name="Check step 1").click()
+        report = page.locator(".llmcr-output[data-verdict] pre")
+        report.wait_for()
+        box = report.evaluate(
+            "(pre) => ({scroll: pre.scrollWidth, client: pre.clientWidth,"
+            " right: pre.getBoundingClientRect().right, page: innerWidth})"
+        )
+        text = report.text_content() or ""
+        columns = int(
+            page.locator(".llmcr-output[data-verdict]").get_attribute("data-columns") or 0
+        )
+        _screenshot(page, "exercise-1-after-failing-check-390")
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+    assert 30 <= columns < 60
+    monkeypatch.chdir(tmp_path)  # the report names the file where the page saves it
+    assert text == in_browser.check(source, step=1, width=columns).report
+    assert " FAIL" in text
+    assert box["scroll"] <= box["client"]
+    assert box["right"] <= box["page"]
 
 
 def test_no_request_left_127_0_0_1(browser: Browser) -> None:

@@ -3,19 +3,28 @@
 //
 //   ready(): Promise<void>                   loads the runtime (once per page)
 //   run(source): Promise<{stdout, stderr, error}>
-//   check(source, {step}?): Promise<{passed, failed, errors, report, failing}>
-//       report is what `python -m llm_cache_reference check FILE` prints; failing, the
-//       names of the cases that did not pass
+//   check(source, {step, timeLimit, width}?): Promise<{passed, failed, errors, report, failing}>
+//       report is what `python -m llm_cache_reference check FILE` prints in a terminal
+//       `width` columns wide (80 unless given); failing, the cases that did not pass
 //   stepThrough(caseName, source?): Promise<{stepper, problem}>
 //       one case traced line by line (llm_cache_reference.trace.page), for stepper.js
 //
 // The runtime lives in a Web Worker (python-worker.js). It is fetched from this site
 // only, as plain static files, so the browser's HTTP cache keeps it for later pages.
+// The theme's instant navigation swaps pages without reloading this script, so the
+// worker, loaded once, serves every page a learner moves to by a link.
 // The mkdocs hook (site_build/hooks/python_in_page.py) adds this script only to pages that run Python.
 
 const WORKER = new URL("python-worker.js", import.meta.url);
-const STORAGE_KEY = "llm-cache-reference/tutorials/exercises/my_cache_helpers.py";
 const EXERCISE_FILE = "my_cache_helpers.py";
+// Each exercise keeps its own copy of the learner's file, under one prefix, so that two
+// tabs on two exercises never write over each other; a bundle of them all downloads.
+const STORAGE = "llm-cache-reference/";
+const storageKey = (step) => `${STORAGE}exercise-${step}/${EXERCISE_FILE}`;
+const STORED_NAME = new RegExp(`^exercise-\\d+/${EXERCISE_FILE.replace(".", "\\.")}$`);
+// Where every exercise kept the one file before each had its own.
+const SHARED_KEY = `${STORAGE}tutorials/exercises/${EXERCISE_FILE}`;
+const BUNDLE = "llm-cache-reference-exercises.json";
 // The command line's default: seconds one case may take (llm_cache_reference.checker).
 const CASE_TIME_LIMIT = 2;
 // The last resort when Python cannot stop itself (see checker/in_browser.py and checker/deadline.py): a call that has not
@@ -32,7 +41,9 @@ let loading = null;
 let nextId = 0;
 const pending = new Map();
 const statusLines = new Set();
-let statusText = "Python runs in your browser here; it loads when you first use it.";
+const WAITING = "Python runs in your browser here; it loads when you first use it.";
+let statusText = WAITING;
+let readyText = null;
 
 function setStatus(text, state) {
   statusText = text;
@@ -68,7 +79,8 @@ function ready() {
       } else if (data.ready) {
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         api.info = { ...data.ready, secondsToReady: Number(seconds) };
-        setStatus(`Python ${data.ready.python} is ready (loaded in ${seconds} s), in your browser.`, "ready");
+        readyText = `Python ${data.ready.python} is ready (loaded in ${seconds} s), in your browser.`;
+        setStatus(readyText, "ready");
         resolve();
       } else if (data.failed) {
         setStatus(`Python could not load in this browser: ${data.failed}`, "failed");
@@ -108,13 +120,14 @@ function restart() {
     pending.delete(id);
   }
   loading = null;
+  readyText = null;
   setStatus("Python was stuck, so it was restarted; loading it again…", "loading");
   ready().catch(() => {});
 }
 
 async function check(source, options = {}) {
   const timeLimit = options.timeLimit ?? CASE_TIME_LIMIT;
-  const args = { source, step: options.step ?? null, time_limit: timeLimit };
+  const args = { source, step: options.step ?? null, time_limit: timeLimit, width: options.width ?? 80 };
   try {
     const checked = await call("check", args, checkWatchdog(timeLimit));
     return {
@@ -228,12 +241,16 @@ function blocksAbove(widget) {
 // an editor holding the learner's file (kept in this browser), and a check of one step.
 function setUpExercise(widget) {
   const step = Number(widget.dataset.step);
+  const key = storageKey(step);
   const starter = widget.querySelector("code").textContent;
   const editor = element("textarea", "llmcr-editor");
   editor.spellcheck = false;
   editor.setAttribute("aria-label", `Your ${EXERCISE_FILE}`);
-  editor.value = localStorage.getItem(STORAGE_KEY) ?? starter;
-  editor.addEventListener("input", () => localStorage.setItem(STORAGE_KEY, editor.value));
+  const start = startingCode(step, starter);
+  editor.value = start.code;
+  const save = () => localStorage.setItem(key, editor.value);
+  editor.addEventListener("input", save);
+  editors.set(key, editor);
   // Tab indents, as in an editor. Esc first lets the next Tab leave, so a keyboard user is
   // never held in the editor (Shift+Tab leaves as well).
   let tabLeaves = false;
@@ -241,7 +258,7 @@ function setUpExercise(widget) {
     if (event.key === "Tab" && !event.shiftKey && !tabLeaves) {
       event.preventDefault();
       editor.setRangeText("    ", editor.selectionStart, editor.selectionEnd, "end");
-      localStorage.setItem(STORAGE_KEY, editor.value);
+      save();
     }
     tabLeaves = event.key === "Escape";
   });
@@ -251,46 +268,160 @@ function setUpExercise(widget) {
   const checkButton = button(`Check step ${step}`, () =>
     busy(checkButton, async () => {
       setStatus(`Checking step ${step} against langchain-core…`, "loading");
-      const checked = await api.check(editor.value, { step });
+      show(report, "");
+      const width = columnsOf(report.querySelector("pre"));
+      report.dataset.columns = width;
+      const checked = await api.check(editor.value, { step, width });
       show(report, checked.report);
       report.dataset.verdict = checked.exitStatus === 0 ? "agree" : "not-yet";
       // stepper.js offers to step through each failing case.
       const detail = { failing: checked.failing, source: editor.value };
       widget.dispatchEvent(new CustomEvent("llmcr-checked", { bubbles: true, detail }));
-      setStatus(
-        checked.exitStatus === 0
-          ? `Step ${step}: all ${checked.passed} cases agree with langchain-core.`
-          : `Step ${step}: ${checked.passed} pass, ${checked.failed} fail, ` +
-              `${checked.errors} error. The report is below.`,
-        checked.exitStatus === 0 ? "ready" : "failed",
-      );
+      setStatus(...checkedStatus(step, checked));
     }),
   );
-  const download = button(`Download ${EXERCISE_FILE}`, () => {
-    const link = element("a");
-    link.href = URL.createObjectURL(new Blob([editor.value], { type: "text/x-python" }));
-    link.download = EXERCISE_FILE;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-  });
+  const download = button(`Download ${EXERCISE_FILE}`, () =>
+    offer(EXERCISE_FILE, editor.value, "text/x-python"),
+  );
   const reset = button("Start again from the starter file", () => {
     if (editor.value === starter || confirm("Replace your code with the starter file?")) {
       editor.value = starter;
-      localStorage.removeItem(STORAGE_KEY);
+      save();
     }
   });
+  const downloadAll = button("Download all my exercise files", () =>
+    offer(BUNDLE, JSON.stringify({ files: storedFiles() }, null, 1), "application/json"),
+  );
+  const chooser = element("input");
+  chooser.type = "file";
+  chooser.accept = ".json,application/json";
+  chooser.hidden = true;
+  chooser.addEventListener("change", async () => {
+    const [file] = chooser.files;
+    chooser.value = "";
+    if (!file) return;
+    const restored = restore(await file.text());
+    if (typeof restored === "string") {
+      setStatus(`Nothing was restored: ${file.name} ${restored}`, "failed");
+      return;
+    }
+    editor.value = localStorage.getItem(key) ?? editor.value;
+    setStatus(`Restored ${restored} exercise files from ${file.name}.`, "ready");
+  });
+  const restoreButton = button("Restore my exercise files…", () => chooser.click());
   const note = element(
     "p",
     "llmcr-note",
-    `This is the whole of ${EXERCISE_FILE}, kept in this browser (the same file on every ` +
-      "exercise page). Check runs the same cases as the command line, in your browser. " +
-      "Tab indents; press Esc, then Tab, to move on from the editor.",
+    `This is the whole of ${EXERCISE_FILE}, kept in this browser for exercise ${step} ` +
+      "(each exercise keeps its own copy; a new one starts from your last). Check runs the " +
+      "same cases as the command line, in your browser. Tab indents; press Esc, then Tab, " +
+      "to move on from the editor.",
   );
-  widget.replaceChildren(note, editor, element("div", "llmcr-buttons"), statusLine(), report);
-  widget.querySelector(".llmcr-buttons").append(checkButton, download, reset);
+  const carried = start.from !== null && start.from !== step;
+  const from = carried
+    ? [element("p", "llmcr-note", `It starts from your ${start.from}; what you change here is kept for this exercise.`)]
+    : [];
+  const buttons = element("div", "llmcr-buttons");
+  buttons.append(checkButton, download, reset, downloadAll, restoreButton, chooser);
+  widget.replaceChildren(note, ...from, editor, buttons, statusLine(), report);
   // A learner who starts editing will check soon: load then, not for every reader passing by.
   editor.addEventListener("focus", () => ready().catch(() => {}), { once: true });
 }
 
-for (const widget of document.querySelectorAll(".llmcr-run")) setUpRun(widget);
-for (const widget of document.querySelectorAll(".llmcr-exercise")) setUpExercise(widget);
+function checkedStatus(step, checked) {
+  if (checked.exitStatus === 2) {
+    return [`Step ${step}: your file cannot be checked yet; the report below says why.`, "failed"];
+  }
+  if (checked.exitStatus === 0) {
+    return [`Step ${step}: all ${checked.passed} cases agree with langchain-core.`, "ready"];
+  }
+  const { passed, failed, errors } = checked;
+  return [`Step ${step}: ${passed} pass, ${failed} fail, ${errors} error. The report is below.`, "failed"];
+}
+
+// The file this exercise starts from: its own, else the latest earlier exercise's, else the
+// one file every exercise shared before, else the starter.
+function startingCode(step, starter) {
+  for (let earlier = step; earlier >= 1; earlier -= 1) {
+    const code = localStorage.getItem(storageKey(earlier));
+    if (code !== null) return { code, from: earlier === step ? step : `exercise ${earlier} file` };
+  }
+  const shared = localStorage.getItem(SHARED_KEY);
+  if (shared !== null) return { code: shared, from: "file from before each exercise kept its own" };
+  return { code: starter, from: null };
+}
+
+function storedFiles() {
+  const files = {};
+  for (let i = 0; i < localStorage.length; i += 1) {
+    const key = localStorage.key(i);
+    const name = key.slice(STORAGE.length);
+    if (key.startsWith(STORAGE) && STORED_NAME.test(name)) files[name] = localStorage.getItem(key);
+  }
+  return files;
+}
+
+// Puts back every file of a bundle; the number restored, or what is wrong with the bundle.
+function restore(text) {
+  let files;
+  try {
+    ({ files } = JSON.parse(text));
+  } catch {
+    return "is not JSON.";
+  }
+  const entries = Object.entries(files ?? {});
+  const wrong = ([name, code]) => !STORED_NAME.test(name) || typeof code !== "string";
+  if (!entries.length || entries.some(wrong)) {
+    return `is not a bundle of exercise files (${BUNDLE}).`;
+  }
+  for (const [name, code] of entries) localStorage.setItem(STORAGE + name, code);
+  return entries.length;
+}
+
+function offer(name, text, type) {
+  const link = element("a");
+  link.href = URL.createObjectURL(new Blob([text], { type }));
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+// The checker lays the report out for the box that shows it, as a terminal that wide would
+// (never wider than the command line's 80 columns), so that nothing scrolls sideways.
+function columnsOf(pre) {
+  const probe = element("span", null, "0".repeat(10));
+  pre.append(probe);
+  const character = probe.getBoundingClientRect().width / 10;
+  probe.remove();
+  const style = getComputedStyle(pre);
+  const room = pre.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return Math.max(30, Math.min(80, Math.floor(room / character)));
+}
+
+// The exercise editors of the page shown, by storage key: another tab's edit shows here.
+const editors = new Map();
+window.addEventListener("storage", ({ key, newValue }) => {
+  const editor = editors.get(key);
+  if (editor && newValue !== null && newValue !== editor.value) {
+    editor.value = newValue;
+    setStatus("Your file was changed in another tab; this editor now shows that change.", "ready");
+  }
+});
+
+// Every page: on the first load, and after each instant navigation (the theme's document$).
+function setUpPage() {
+  for (const line of statusLines) if (!line.isConnected) statusLines.delete(line);
+  for (const [key, editor] of editors) if (!editor.isConnected) editors.delete(key);
+  statusText = readyText ?? WAITING;
+  for (const widget of document.querySelectorAll(".llmcr-run:not([data-set-up])")) {
+    widget.dataset.setUp = "";
+    setUpRun(widget);
+  }
+  for (const widget of document.querySelectorAll(".llmcr-exercise:not([data-set-up])")) {
+    widget.dataset.setUp = "";
+    setUpExercise(widget);
+  }
+}
+
+if (window.document$) window.document$.subscribe(setUpPage);
+else setUpPage();

@@ -238,16 +238,23 @@ function render(data, whose) {
   return panel;
 }
 
-// The behaviour matrix: one control per case, on the reference.
-for (const host of document.querySelectorAll(".llmcr-stepper[data-case]")) {
-  const caseName = host.dataset.case;
-  const helper = caseName.slice(caseName.indexOf("[") + 1, -1);
-  const label = `Step through ${helper}`;
-  const trigger = button(label, () => open(host, caseName, null, trigger));
-  // The visible words first, so that a voice command saying them finds the button.
-  trigger.setAttribute("aria-label", `${label}: the case ${caseName}, line by line`);
-  host.append(trigger);
+// The behaviour matrix: one control per case, on the reference. Set up on every page the
+// theme shows, the first and each one reached by its instant navigation (document$).
+function setUpPage() {
+  for (const host of document.querySelectorAll(".llmcr-stepper[data-case]:not([data-set-up])")) {
+    host.dataset.setUp = "";
+    const caseName = host.dataset.case;
+    const helper = caseName.slice(caseName.indexOf("[") + 1, -1);
+    const label = `Step through ${helper}`;
+    const trigger = button(label, () => open(host, caseName, null, trigger));
+    // The visible words first, so that a voice command saying them finds the button.
+    trigger.setAttribute("aria-label", `${label}: the case ${caseName}, line by line`);
+    host.append(trigger);
+  }
 }
+
+if (window.document$) window.document$.subscribe(setUpPage);
+else setUpPage();
 
 // An exercise page: after each check, one control per failing case, on the learner's code.
 document.addEventListener("llmcr-checked", ({ target, detail }) => {

@@ -17,7 +17,6 @@ import math
 import os
 import signal
 import sys
-import textwrap
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -126,11 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _refusal(why: Exception, width: int) -> int:
     """Print why nothing could be done, a paragraph at a time; return exit status 2."""
-    paragraphs = str(why).split("\n\n")
-    text = "\n\n".join(
-        textwrap.fill(p, width=min(width, 88), break_on_hyphens=False) for p in paragraphs
-    )
-    print(text, file=sys.stderr)
+    print(layout.refusal(str(why), width), file=sys.stderr)
     return 2
 
 

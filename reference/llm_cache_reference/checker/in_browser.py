@@ -28,7 +28,6 @@ import contextlib
 import functools
 import io
 import sys
-import textwrap
 import traceback
 import warnings
 from collections.abc import Iterator, Sequence
@@ -141,6 +140,7 @@ def check(
     step: int | None = None,
     path: str = EXERCISE_PATH,
     time_limit: float = checker.DEFAULT_TIME_LIMIT,
+    width: int = 80,
 ) -> Checked:
     """Save source at `path` and check it as `python -m llm_cache_reference check PATH` does.
 
@@ -149,10 +149,11 @@ def check(
         step: Only this exercise step's cases; all when `None`.
         path: Where to save it; the report names it.
         time_limit: Seconds one case (and importing the file) may take.
+        width: Columns to lay the report out in: the page measures the box it shows it in.
 
     Returns:
-        The counts and the report, as the command line prints it (to a terminal
-        80 columns wide, or to a file).
+        The counts and the report, as the command line prints it to a terminal `width`
+        columns wide (80: as it prints to a file).
     """
     file = Path(path)
     file.parent.mkdir(parents=True, exist_ok=True)
@@ -161,25 +162,16 @@ def check(
         with _modules_as_found():
             report = _check_in_process(path, step, time_limit)
     except checker.CheckError as error:
-        # As the command line prints it (llm_cache_reference.__main__).
-        paragraphs = f"Cannot check: {error}".split("\n\n")
-        message = "\n\n".join(
-            textwrap.fill(paragraph, width=_WIDTH, break_on_hyphens=False)
-            for paragraph in paragraphs
-        )
-        return Checked(0, 0, 0, 0, 2, message)
+        return Checked(0, 0, 0, 0, 2, layout.refusal(f"Cannot check: {error}", width))
     return Checked(
         passed=report.count("pass"),
         failed=report.count("FAIL"),
         errors=report.count("ERROR"),
         not_attempted=report.count("not attempted"),
         exit_status=report.exit_status,
-        report=layout.render(report, _WIDTH),
+        report=layout.render(report, width),
         failing=tuple(row.case.name for row in report.rows if row.status in ("FAIL", "ERROR")),
     )
-
-
-_WIDTH = 80  # the command line's, when it prints to a file or does not know the terminal
 
 
 @dataclass(frozen=True)

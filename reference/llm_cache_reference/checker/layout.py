@@ -18,7 +18,16 @@ from llm_cache_reference.checker.candidate import Observed
 from llm_cache_reference.checker.judge import STEPS, Report, Row
 from llm_cache_reference.harness import FIELD_LABELS, FUNCTIONS, Display, Outcome, field_lines
 
-__all__ = ["OUTPUT_LINES", "footer", "header", "render", "row_lines", "summary", "terminal_width"]
+__all__ = [
+    "OUTPUT_LINES",
+    "footer",
+    "header",
+    "refusal",
+    "render",
+    "row_lines",
+    "summary",
+    "terminal_width",
+]
 
 OUTPUT_LINES = 5
 """Lines of a case's captured output shown under its row."""
@@ -34,11 +43,21 @@ _LEGEND = (
 
 # How far `field_lines` sets a field's lines in from its label.
 _LABEL_WIDTH = len(field_lines(FIELD_LABELS["calls"], ("",))[0])
+# Fewer columns than this beside the labels, and values go under them (a phone's width).
+_ROOM_BESIDE_LABELS = 24
 
 
 def terminal_width() -> int:
     """The terminal's width in columns (`COLUMNS` if set; 80 when unknown)."""
     return shutil.get_terminal_size((80, 24)).columns
+
+
+def refusal(why: str, width: int) -> str:
+    """Why nothing could be checked, a paragraph at a time, wrapped to `width` (at most 88)."""
+    return "\n\n".join(
+        textwrap.fill(paragraph, width=min(width, 88), break_on_hyphens=False)
+        for paragraph in why.split("\n\n")
+    )
 
 
 def render(report: Report, width: int = 80) -> str:
@@ -141,13 +160,30 @@ def _row_line(report: Report, step: str, name: str, status: str, width: int) -> 
     line = f"{step:<4}  {name:<{name_width}}  {status}"
     if len(line) <= width:
         return [line]
-    return _wrap(f"{step:<4}  {name}  {status}", width)  # too narrow for columns
+    # Too narrow for columns (a phone): the result goes under the name, where every row
+    # has it, and a name too long for the line breaks at its hyphens.
+    named = textwrap.wrap(f"{step:<4}  {name}", width, subsequent_indent=_INDENT)
+    return [*named, f"{_INDENT}{status}"]
 
 
 def _wrapped(shown: Display, width: int) -> list[str]:
-    """A displayed outcome as `field_lines` lays it out, each value wrapped to `width`."""
-    room = max(width - _LABEL_WIDTH, 10)  # at least a few characters per line
+    """A displayed outcome as `field_lines` lays it out, each value wrapped to `width`.
+
+    Where too little room is left beside the labels, each value goes under its label.
+    """
+    room = width - _LABEL_WIDTH
     lines: list[str] = []
+    if room < _ROOM_BESIDE_LABELS:
+        for label, values in shown:
+            lines.append(f"{label}:")
+            lines += [
+                f"  {part}"
+                for value in values
+                for part in textwrap.wrap(
+                    value, width - 2, subsequent_indent="  ", break_on_hyphens=False
+                )
+            ]
+        return lines
     for label, values in shown:
         wrapped = [
             part
