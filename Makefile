@@ -21,6 +21,8 @@ export NO_MKDOCS_2_WARNING := 1
 # docs/assets/pyodide/ (generated, not committed), which mkdocs serves and copies into the site.
 BROWSER_CACHE := build/browser-cache
 BROWSER_PYTHON := docs/assets/pyodide/manifest.json
+# The exercise editor: CodeMirror from node_modules, bundled with its licences (generated).
+EDITOR := docs/assets/editor/editor.js
 PIP_FOR_PYODIDE := $(BIN)/python -m pip download --quiet --disable-pip-version-check \
 	--require-hashes --no-deps --only-binary=:all: --python-version 3.14 --implementation cp --abi cp314
 # The case tests: every case against both implementations, the reference's tests and the
@@ -93,7 +95,7 @@ coverage: setup
 pytest: setup
 	$(BIN)/pytest
 
-docs-build: setup slides $(BROWSER_PYTHON)
+docs-build: setup slides $(BROWSER_PYTHON) $(EDITOR)
 	@rm -f build/site.ok
 	$(BIN)/mkdocs build --strict --site-dir build/site
 	@touch build/site.ok
@@ -130,11 +132,11 @@ history: setup
 
 ## docs: serve the site at http://127.0.0.1:8000
 # With Node.js and npm at hand the deck is built first; without them the site says how.
-docs: setup $(if $(shell command -v npm),slides $(BROWSER_PYTHON))
+docs: setup $(if $(shell command -v npm),slides $(BROWSER_PYTHON) $(EDITOR))
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 ## site: build site/ for offline use (open site/index.html from any static server)
-site: setup slides $(BROWSER_PYTHON)
+site: setup slides $(BROWSER_PYTHON) $(EDITOR)
 	$(BIN)/mkdocs build --strict --site-dir site
 
 ## browser-python: fetch (first time only) and lay out the in-browser Python the site serves.
@@ -144,6 +146,9 @@ $(BROWSER_PYTHON): $(NODE_MODULES) $(BROWSER_CACHE)/wheels/.ok $(BROWSER_CACHE)/
 		site_build/pyodide/assemble.py $(PROJECT_SOURCES) | setup
 	$(BIN)/python site_build/pyodide/assemble.py node_modules $(BROWSER_CACHE)/wheels \
 		$(BROWSER_CACHE)/pyyaml docs/assets/pyodide
+
+$(EDITOR): $(NODE_MODULES) site_build/editor/editor.js site_build/editor/build.mjs
+	node site_build/editor/build.mjs $(@D)
 
 $(BROWSER_CACHE)/wheels/.ok: site_build/pyodide/requirements.txt | setup
 	rm -rf $(@D) && mkdir -p $(@D).tmp
@@ -156,4 +161,4 @@ $(BROWSER_CACHE)/pyyaml/.ok: site_build/pyodide/pyyaml.txt | setup
 	mv $(@D).tmp $(@D) && touch $@
 
 clean:
-	rm -rf $(VENV) node_modules docs/assets/pyodide build site .coverage .pytest_cache .hypothesis .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules docs/assets/pyodide docs/assets/editor build site .coverage .pytest_cache .hypothesis .mypy_cache .ruff_cache

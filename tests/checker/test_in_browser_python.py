@@ -84,6 +84,22 @@ def counts(report: str) -> tuple[int, int, int, int]:
     return passed, failed, errors, not_attempted
 
 
+def _type_into_editor(page: Page, text: str) -> None:
+    """Replace the exercise's file, as an edit does, without focusing the editor (which
+    would load this tab's runtime): through the editor the widget holds (widget.editor)."""
+    page.locator(".llmcr-exercise .llmcr-editor").wait_for()
+    page.evaluate(
+        "(text) => { document.querySelector('.llmcr-exercise').editor.value = text; }", text
+    )
+
+
+def _editor_text(page: Page) -> str:
+    """The file the exercise's editor holds."""
+    page.locator(".llmcr-exercise .llmcr-editor").wait_for()
+    text: str = page.evaluate("() => document.querySelector('.llmcr-exercise').editor.value")
+    return text
+
+
 # --- On the local Python ------------------------------------------------------------------
 
 
@@ -399,7 +415,7 @@ def test_the_exercise_page_checks_the_solution_as_the_command_line_does(
     browser: Browser, tmp_path: Path
 ) -> None:
     page = browser.page
-    page.locator(".llmcr-editor").fill(SOLUTION.read_text())
+    _type_into_editor(page, SOLUTION.read_text())
     started = time.monotonic()
     page.get_by_role("button", name="Check step 1").click()
     report = page.locator(".llmcr-output[data-verdict] pre")
@@ -554,9 +570,41 @@ def test_the_setup_check_stops_in_the_page_where_its_page_says(browser: Browser)
     assert "`os.fork` is not implemented, and the `resource` module" in " ".join(page.split())
 
 
+def test_the_editor_indents_highlights_and_lets_the_keyboard_leave(browser: Browser) -> None:
+    page = browser.page
+    browser.visit("/workshop/exercise-1-write-back/")
+    _type_into_editor(page, "")
+    page.locator(".llmcr-exercise .cm-content").click()
+    page.keyboard.type("def f():")
+    page.keyboard.press("Enter")
+    page.keyboard.type("x = 1")
+    typed = _editor_text(page)
+    page.keyboard.press("Shift+Tab")
+    dedented = _editor_text(page)
+    page.keyboard.press("Tab")
+    indented = _editor_text(page)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    left = page.evaluate("() => document.activeElement.closest('.cm-editor') === null")
+    numbers = page.locator(".llmcr-exercise .cm-lineNumbers .cm-gutterElement").all_text_contents()
+    keyword = page.locator(".llmcr-exercise .cm-line span", has_text="def").first
+    colour = keyword.evaluate("(span) => getComputedStyle(span).color")
+    plain = page.locator(".llmcr-exercise .cm-content").evaluate(
+        "(content) => getComputedStyle(content).color"
+    )
+    assert (typed, dedented, indented) == (
+        "def f():\n    x = 1",
+        "def f():\nx = 1",
+        "def f():\n    x = 1",
+    )
+    assert left
+    assert {"1", "2"} <= set(numbers)
+    assert colour != plain  # `def` is highlighted as a keyword
+
+
 def test_the_exercise_editor_downloads_the_learners_file(browser: Browser) -> None:
     page = browser.page
-    page.locator(".llmcr-editor").fill("# mine\n")
+    _type_into_editor(page, "# mine\n")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download my_cache_helpers.py").click()
     assert download.value.suggested_filename == "my_cache_helpers.py"
@@ -565,20 +613,20 @@ def test_the_exercise_editor_downloads_the_learners_file(browser: Browser) -> No
 
 def test_the_learners_code_survives_a_reload(browser: Browser) -> None:
     page = browser.page
-    page.locator(".llmcr-editor").fill(SOLUTION.read_text() + "# survived\n")
+    _type_into_editor(page, SOLUTION.read_text() + "# survived\n")
     before = browser.served.total()
     started = time.monotonic()
     browser.visit("/workshop/exercise-1-write-back/")
     browser.measured["later visit: seconds to ready"] = round(time.monotonic() - started, 1)
     browser.measured["later visit: bytes sent"] = browser.served.total() - before
-    assert page.locator(".llmcr-editor").input_value().endswith("# survived\n")
+    assert _editor_text(page).endswith("# survived\n")
     page.once("dialog", lambda dialog: dialog.accept())  # "Replace your code?"
     page.get_by_role("button", name="Start again from the starter file").click()
     # The page's copy of the file, as pymdownx.snippets includes it: without its own
     # `# --8<-- [start:stepN]` section markers, which only the docs use.
     lines = STARTER.read_text().splitlines(keepends=True)
     starter = "".join(line for line in lines if not line.startswith("# --8<-- ["))
-    assert page.locator(".llmcr-editor").input_value() == starter.rstrip("\n") + "\n"
+    assert _editor_text(page) == starter.rstrip("\n") + "\n"
 
 
 def test_a_tutorial_page_runs_its_script_with_its_button(browser: Browser) -> None:
@@ -617,7 +665,7 @@ def test_the_runtime_is_fetched_only_when_python_runs(browser: Browser) -> None:
     try:
         for path in ("/explanation/cache-key/", "/workshop/exercise-2-resolving-cache/"):
             page.goto(browser.served.origin + path, wait_until="load")
-        page.locator(".llmcr-exercise[data-set-up] .llmcr-editor").wait_for()
+        page.locator(".llmcr-exercise .llmcr-editor").wait_for()
     finally:
         page.close()
     assert "/assets/js/python-in-page.js" in asked
@@ -632,7 +680,7 @@ def test_a_link_to_the_next_exercise_keeps_the_loaded_runtime(browser: Browser) 
     started = time.monotonic()
     page.locator(".md-footer__link--next").click()  # to exercise 2, by the theme's own link
     page.wait_for_url("**/workshop/exercise-2-resolving-cache/")
-    page.locator(".llmcr-exercise[data-set-up] .llmcr-editor").wait_for()
+    page.locator(".llmcr-exercise .llmcr-editor").wait_for()
     page.evaluate("() => window.llmCacheReference.ready()")
     browser.measured["next page by a link: seconds to ready"] = round(time.monotonic() - started, 2)
     assert page.evaluate("() => window.stillTheSameDocument") is True
@@ -644,15 +692,6 @@ def test_a_link_to_the_next_exercise_keeps_the_loaded_runtime(browser: Browser) 
     checked = page.get_by_role("button", name="Check step 2")
     checked.click()
     page.locator(".llmcr-exercise .llmcr-output[data-verdict]").wait_for()
-
-
-def _type_into_editor(page: Page, text: str) -> None:
-    """As typing does, without focusing the editor (which would load this tab's runtime)."""
-    page.evaluate(
-        "(text) => { const editor = document.querySelector('.llmcr-editor');"
-        " editor.value = text; editor.dispatchEvent(new Event('input')); }",
-        text,
-    )
 
 
 def test_two_exercise_tabs_keep_their_own_code(browser: Browser) -> None:
@@ -672,12 +711,12 @@ def test_two_exercise_tabs_keep_their_own_code(browser: Browser) -> None:
         _type_into_editor(tabs["2"], "# exercise 2\n")
         # The same exercise open twice: the other tab shows the change, nothing is lost.
         tabs["1 again"].wait_for_function(
-            "() => document.querySelector('.llmcr-editor').value === '# exercise 1\\n'"
+            "() => document.querySelector('.llmcr-exercise').editor?.value === '# exercise 1\\n'"
         )
         for tab in tabs.values():
             tab.reload(wait_until="load")
             tab.locator(".llmcr-exercise[data-set-up] .llmcr-editor").wait_for()
-        values = {step: tab.locator(".llmcr-editor").input_value() for step, tab in tabs.items()}
+        values = {step: _editor_text(tab) for step, tab in tabs.items()}
     finally:
         for tab in tabs.values():
             tab.close()
@@ -692,7 +731,7 @@ def test_all_exercise_files_download_and_restore_at_once(browser: Browser, tmp_p
             ("/workshop/exercise-1-write-back/", "/workshop/exercise-2-resolving-cache/"), 1
         ):
             page.goto(origin + path, wait_until="load")
-            page.locator(".llmcr-exercise[data-set-up] .llmcr-editor").wait_for()
+            page.locator(".llmcr-exercise .llmcr-editor").wait_for()
             _type_into_editor(page, f"# mine, exercise {number}\n")
         with page.expect_download() as download:
             page.get_by_role("button", name="Download all my exercise files").click()
@@ -700,13 +739,13 @@ def test_all_exercise_files_download_and_restore_at_once(browser: Browser, tmp_p
         download.value.save_as(bundle)
         page.evaluate("() => localStorage.clear()")
         page.reload(wait_until="load")
-        page.locator(".llmcr-exercise[data-set-up] .llmcr-editor").wait_for()
-        starter = page.locator(".llmcr-editor").input_value()
+        page.locator(".llmcr-exercise .llmcr-editor").wait_for()
+        starter = _editor_text(page)
         page.locator(".llmcr-exercise input[type=file]").set_input_files(bundle)
         page.wait_for_function(
-            "() => document.querySelector('.llmcr-editor').value.startsWith('# mine')"
+            "() => document.querySelector('.llmcr-exercise').editor.value.startsWith('# mine')"
         )
-        restored = page.locator(".llmcr-editor").input_value()
+        restored = _editor_text(page)
         status = page.locator(".llmcr-exercise .llmcr-status").text_content()
     finally:
         page.close()

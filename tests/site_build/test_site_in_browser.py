@@ -57,6 +57,10 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 # they are SVG drawn at build time, in the page. The heaviest, the API references, weigh
 # about 420 KB.
 LIGHT_PAGE_BYTES = 500_000
+# An exercise page also fetches the code editor (CodeMirror, bundled; about 120 KB
+# compressed), once: the browser's cache serves it to the other exercises.
+EDITOR = "/assets/editor/editor.js"
+EDITOR_BYTES = 400_000
 # The search index, which every page fetches once and the browser then keeps: one index for
 # the whole site, growing with its text (code and output blocks included, so that a pasted
 # message is found). About 290 KB with issue 22's pages.
@@ -140,7 +144,8 @@ FOCUSED = """() => {
     const focused = document.activeElement;
     const group = focused.type === 'radio' ? document.querySelectorAll(
         `input[type=radio][name="${focused.name}"]`) : [focused];
-    return {tag: focused.tagName, marks: [...group].map(radio => radio.dataset.keyboard)};
+    return {tag: focused.tagName, editing: focused.isContentEditable,
+            marks: [...group].map(radio => radio.dataset.keyboard)};
 }"""
 # Text that would give away the machine the site was built on.
 MACHINE_TEXT = [
@@ -400,24 +405,31 @@ def _unreachable_by_keyboard(page: Page) -> list[str]:
     """The page's controls that pressing Tab from the top never reaches.
 
     In the exercise editor Tab indents; its note tells a reader to press Esc first to leave,
-    and so does this walk.
+    and so does this walk. The editor (CodeMirror, which owns its element's attributes, so
+    it cannot be marked) is looked for as what has the focus while editing.
     """
+    exercise = page.locator(".llmcr-exercise")
+    if exercise.count():
+        exercise.locator(".llmcr-editor").wait_for()  # the widget is set up: its controls are in
     controls = page.evaluate(MARK_CONTROLS)
     page.evaluate("() => document.activeElement.blur()")
     reached: set[str] = set()
+    edited = False
     for _ in range(len(controls) + 60):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
         reached.update(mark for mark in focused["marks"] if mark is not None)
-        if focused["tag"] == "TEXTAREA":
+        if focused["tag"] == "TEXTAREA" or focused["editing"]:
+            edited = True
             page.keyboard.press("Escape")
     missing = [mark for mark in controls if mark not in reached]
-    return [
+    unreached = [
         page.locator(f'[data-keyboard="{mark}"]').evaluate(
             "control => control.outerHTML.slice(0, 80)"
         )
         for mark in missing
     ]
+    return unreached + ["the exercise editor"] * (exercise.count() > 0 and not edited)
 
 
 def _look_at(page: Page, visit: Visit) -> None:
@@ -524,9 +536,21 @@ def test_every_code_block_fits_its_column(tour: Tour) -> None:
 
 def test_every_page_is_light(tour: Tour) -> None:
     weights = {
-        path: sum(size for url, size in visit.transferred.items() if not _is_index(url))
+        path: sum(
+            size
+            for url, size in visit.transferred.items()
+            if not _is_index(url) and urlsplit(url).path != EDITOR
+        )
         for path, visit in tour.visits.items()
     }
+    editor = {
+        path: size
+        for path, visit in tour.visits.items()
+        for url, size in visit.transferred.items()
+        if urlsplit(url).path == EDITOR
+    }
+    assert set(editor) <= {path for path in tour.visits if path.startswith("/workshop/exercise-")}
+    assert 0 < max(editor.values()) <= EDITOR_BYTES
     assert {path: weight for path, weight in weights.items() if weight > LIGHT_PAGE_BYTES} == {}
     # Each page counted what it fetched, theme included: a page is never lighter than that.
     assert all(weight > 150_000 for weight in weights.values()), weights

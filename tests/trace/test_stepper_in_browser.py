@@ -145,7 +145,11 @@ def test_a_failing_exercise_row_steps_through_the_learners_code_to_the_differenc
 ) -> None:
     page.goto(served.origin + "/workshop/exercise-1-write-back/", wait_until="load")
     page.evaluate("() => window.llmCacheReference.ready()")
-    page.locator(".llmcr-editor").fill((BROKEN / "broken_truthiness.py").read_text())
+    page.locator(".llmcr-exercise .llmcr-editor").wait_for()
+    page.evaluate(
+        "(text) => { document.querySelector('.llmcr-exercise').editor.value = text; }",
+        (BROKEN / "broken_truthiness.py").read_text(),
+    )
     _press(page, page.get_by_role("button", name="Check step 1"))
     case = "falsy-cache-still-written[update_cache]"
     control = page.get_by_role("button", name=f"Step through {case}")

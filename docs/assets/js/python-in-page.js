@@ -239,29 +239,21 @@ function blocksAbove(widget) {
 
 // <div class="llmcr-exercise" data-step="1"> with the starter file as a code block inside:
 // an editor holding the learner's file (kept in this browser), and a check of one step.
-function setUpExercise(widget) {
+async function setUpExercise(widget) {
   const step = Number(widget.dataset.step);
   const key = storageKey(step);
   const starter = widget.querySelector("code").textContent;
-  const editor = element("textarea", "llmcr-editor");
-  editor.spellcheck = false;
-  editor.setAttribute("aria-label", `Your ${EXERCISE_FILE}`);
   const start = startingCode(step, starter);
-  editor.value = start.code;
-  const save = () => localStorage.setItem(key, editor.value);
-  editor.addEventListener("input", save);
-  editors.set(key, editor);
-  // Tab indents, as in an editor. Esc first lets the next Tab leave, so a keyboard user is
-  // never held in the editor (Shift+Tab leaves as well).
-  let tabLeaves = false;
-  editor.addEventListener("keydown", (event) => {
-    if (event.key === "Tab" && !event.shiftKey && !tabLeaves) {
-      event.preventDefault();
-      editor.setRangeText("    ", editor.selectionStart, editor.selectionEnd, "end");
-      save();
-    }
-    tabLeaves = event.key === "Escape";
+  const host = element("div", "llmcr-editor-host");
+  const editor = await makeEditor(host, {
+    doc: start.code,
+    label: `Your ${EXERCISE_FILE}`,
+    className: "llmcr-editor",
+    onChange: (text) => localStorage.setItem(key, text),
   });
+  // The page API's way in (tests, stepper.js): editor.value reads and writes the file.
+  widget.editor = editor;
+  editors.set(key, editor);
   const report = outputBlock(
     `python -m llm_cache_reference check tutorials/exercises/${EXERCISE_FILE} --step ${step}`,
   );
@@ -286,7 +278,6 @@ function setUpExercise(widget) {
   const reset = button("Start again from the starter file", () => {
     if (editor.value === starter || confirm("Replace your code with the starter file?")) {
       editor.value = starter;
-      save();
     }
   });
   const downloadAll = button("Download all my exercise files", () =>
@@ -314,8 +305,8 @@ function setUpExercise(widget) {
     "llmcr-note",
     `This is the whole of ${EXERCISE_FILE}, kept in this browser for exercise ${step} ` +
       "(each exercise keeps its own copy; a new one starts from your last). Check runs the " +
-      "same cases as the command line, in your browser. Tab indents; press Esc, then Tab, " +
-      "to move on from the editor.",
+      "same cases as the command line, in your browser. In the editor Tab indents and " +
+      "Shift+Tab dedents; press Esc, then Tab, to move on from it.",
   );
   const carried = start.from !== null && start.from !== step;
   const from = carried
@@ -323,9 +314,9 @@ function setUpExercise(widget) {
     : [];
   const buttons = element("div", "llmcr-buttons");
   buttons.append(checkButton, download, reset, downloadAll, restoreButton, chooser);
-  widget.replaceChildren(note, ...from, editor, buttons, statusLine(), report);
+  widget.replaceChildren(note, ...from, host, buttons, statusLine(), report);
   // A learner who starts editing will check soon: load then, not for every reader passing by.
-  editor.addEventListener("focus", () => ready().catch(() => {}), { once: true });
+  editor.element.addEventListener("focusin", () => ready().catch(() => {}), { once: true });
 }
 
 function checkedStatus(step, checked) {
@@ -337,6 +328,44 @@ function checkedStatus(step, checked) {
   }
   const { passed, failed, errors } = checked;
   return [`Step ${step}: ${passed} pass, ${failed} fail, ${errors} error. The report is below.`, "failed"];
+}
+
+// The code editor (site_build/editor/, bundled into assets/editor/ by the Makefile), or a
+// plain textarea where it cannot load: either way {element, value, focus}.
+const EDITOR = new URL("../editor/editor.js", import.meta.url);
+let editorModule = null;
+
+async function makeEditor(host, { doc, label, className, onChange }) {
+  editorModule ??= import(EDITOR.href).catch(() => null);
+  const module = await editorModule;
+  if (module) return module.makeEditor(host, { doc, label, className, onChange });
+  const area = element("textarea", className);
+  area.spellcheck = false;
+  area.setAttribute("aria-label", label);
+  area.value = doc;
+  area.addEventListener("input", () => onChange(area.value));
+  // Tab indents, as in an editor; Esc first lets the next Tab leave (Shift+Tab leaves too).
+  let tabLeaves = false;
+  area.addEventListener("keydown", (event) => {
+    if (event.key === "Tab" && !event.shiftKey && !tabLeaves) {
+      event.preventDefault();
+      area.setRangeText("    ", area.selectionStart, area.selectionEnd, "end");
+      onChange(area.value);
+    }
+    tabLeaves = event.key === "Escape";
+  });
+  host.append(area);
+  return {
+    element: area,
+    focus: () => area.focus(),
+    get value() {
+      return area.value;
+    },
+    set value(text) {
+      area.value = text;
+      onChange(text);
+    },
+  };
 }
 
 // The file this exercise starts from: its own, else the latest earlier exercise's, else the
@@ -411,7 +440,7 @@ window.addEventListener("storage", ({ key, newValue }) => {
 // Every page: on the first load, and after each instant navigation (the theme's document$).
 function setUpPage() {
   for (const line of statusLines) if (!line.isConnected) statusLines.delete(line);
-  for (const [key, editor] of editors) if (!editor.isConnected) editors.delete(key);
+  for (const [key, editor] of editors) if (!editor.element.isConnected) editors.delete(key);
   statusText = readyText ?? WAITING;
   for (const widget of document.querySelectorAll(".llmcr-run:not([data-set-up])")) {
     widget.dataset.setUp = "";
@@ -419,7 +448,7 @@ function setUpPage() {
   }
   for (const widget of document.querySelectorAll(".llmcr-exercise:not([data-set-up])")) {
     widget.dataset.setUp = "";
-    setUpExercise(widget);
+    setUpExercise(widget).catch((error) => setStatus(`The exercise could not start: ${error.message}`, "failed"));
   }
 }
 
