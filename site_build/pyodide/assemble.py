@@ -35,6 +35,8 @@ PROJECT_TREES = (
     ("reference/llm_cache_reference", "llm_cache_reference"),
     ("tutorials", "tutorials"),
 )
+# Left out: the workshop's solutions, so that code run in an exercise page cannot open them.
+LEFT_OUT = (Path("tutorials/exercises/solutions"),)
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 
 
@@ -84,7 +86,11 @@ def project_zip(out: Path) -> Path:
     members = []
     for source, target in PROJECT_TREES:
         for path in sorted((ROOT / source).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
+            left_out = any(path.is_relative_to(ROOT / folder) for folder in LEFT_OUT)
+            # Caches (__pycache__, a linter's .ruff_cache) are the machine's, not the project's.
+            parts = path.relative_to(ROOT).parts
+            cache = any(part == "__pycache__" or part.startswith(".") for part in parts)
+            if path.is_file() and not cache and not left_out:
                 name = f"{target}/{path.relative_to(ROOT / source).as_posix()}"
                 members.append((name, path.read_bytes()))
     _write_zip(out, members)

@@ -602,6 +602,16 @@ def test_the_editor_indents_highlights_and_lets_the_keyboard_leave(browser: Brow
     assert colour != plain  # `def` is highlighted as a keyword
 
 
+def test_code_run_in_the_page_cannot_open_the_solutions(browser: Browser) -> None:
+    ran = browser.page.evaluate(
+        "(source) => window.llmCacheReference.run(source)",
+        "from pathlib import Path\n"
+        "print(Path('tutorials/exercises/my_cache_helpers.py').is_file())\n"
+        "print(list(Path('tutorials/exercises').glob('solutions/*')))\n",
+    )
+    assert ran == {"stdout": "True\n[]\n", "stderr": "", "error": None}
+
+
 def test_the_exercise_editor_downloads_the_learners_file(browser: Browser) -> None:
     page = browser.page
     _type_into_editor(page, "# mine\n")

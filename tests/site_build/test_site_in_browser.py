@@ -660,3 +660,16 @@ def test_every_control_is_reachable_by_keyboard(tour: Tour) -> None:
     }
     assert len(checked) >= 10
     assert {path: missing for path, missing in checked.items() if missing} == {}
+
+
+def test_no_learners_page_leads_to_a_solution(tour: Tour) -> None:
+    solutions = f"{tour.origin}/workshop/solutions/"
+    exercises = [path for path in tour.visits if path.startswith("/workshop/exercise-")]
+    leading = {
+        path: [link for link in tour.visits[path].links if link.startswith(solutions)]
+        for path in exercises
+    }
+    assert len(exercises) == 4
+    assert leading == {path: [] for path in exercises}
+    assert solutions in [link.split("#")[0] for link in tour.visits["/workshop/"].links]
+    assert "/workshop/solutions/exercise-1/" in tour.visits  # built, reachable by the guide
