@@ -41,6 +41,7 @@ from llm_cache_reference.checker.candidate import Observed, Raised
 from llm_cache_reference.checker.child import Loaded, LoadFailed, Message, run_in_child
 from llm_cache_reference.checker.cli import main
 from llm_cache_reference.harness import CacheContents, observe
+from site_build.hooks.learner_steps import step_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 INPUTS = "tests/checker_inputs"
@@ -1030,6 +1031,12 @@ def test_a_learner_file_can_import_the_module_beside_it(
     assert sys.path.count(str(tmp_path.resolve())) == 1
 
 
+def _learner_step(step: int) -> str:
+    """A step of the learner's file, as its exercise page shows it (site_build's hook)."""
+    first, last = step_lines(Path(STARTER).read_text())[step]
+    return "\n".join(Path(STARTER).read_text().splitlines()[first - 1 : last]) + "\n"
+
+
 def _section(path: str, name: str) -> str:
     text = Path(path).read_text()
     start = text.index(f"# --8<-- [start:{name}]")
@@ -1043,7 +1050,7 @@ def test_after_step_1_the_stand_in_passes_the_step_2_cases_the_exercise_page_say
     header += "from langchain_core.caches import BaseCache\n"
     header += "from langchain_core.outputs import Generation, LLMResult\n"
     path = tmp_path / "learner.py"
-    path.write_text(header + _section(SOLUTION, "step1") + _section(STARTER, "step2"))
+    path.write_text(header + _section(SOLUTION, "step1") + _learner_step(2))
     report = check(str(path), step=2)
     assert _with_status(report, "pass") == [
         "instance-beats-global[update_cache]",

@@ -632,11 +632,7 @@ def test_the_learners_code_survives_a_reload(browser: Browser) -> None:
     assert _editor_text(page).endswith("# survived\n")
     page.once("dialog", lambda dialog: dialog.accept())  # "Replace your code?"
     page.get_by_role("button", name="Start again from the starter file").click()
-    # The page's copy of the file, as pymdownx.snippets includes it: without its own
-    # `# --8<-- [start:stepN]` section markers, which only the docs use.
-    lines = STARTER.read_text().splitlines(keepends=True)
-    starter = "".join(line for line in lines if not line.startswith("# --8<-- ["))
-    assert _editor_text(page) == starter.rstrip("\n") + "\n"
+    assert _editor_text(page) == STARTER.read_text().rstrip("\n") + "\n"
 
 
 def test_a_tutorial_page_runs_its_script_with_its_button(browser: Browser) -> None:

@@ -25,7 +25,6 @@ from langchain_core.outputs import Generation, LLMResult
 # from langchain_core.globals import get_llm_cache
 
 
-# --8<-- [start:step1]
 # STEP 1: the write-back.
 def update_cache(
     cache: BaseCache | bool | None,
@@ -49,10 +48,6 @@ def update_cache(
     raise NotImplementedError("step 1: write the new generations back")
 
 
-# --8<-- [end:step1]
-
-
-# --8<-- [start:step2]
 # STEP 2: which cache does `cache` mean?
 def resolve_cache(*, cache: BaseCache | bool | None) -> BaseCache | None:
     """Turn the `cache` argument into the cache to use, or `None` for none.
@@ -67,10 +62,6 @@ def resolve_cache(*, cache: BaseCache | bool | None) -> BaseCache | None:
     return cache if isinstance(cache, BaseCache) else None
 
 
-# --8<-- [end:step2]
-
-
-# --8<-- [start:step3]
 # STEP 3: the async twin.
 async def aupdate_cache(
     cache: BaseCache | bool | None,
@@ -84,10 +75,6 @@ async def aupdate_cache(
     raise NotImplementedError("step 3: the async twin of update_cache")
 
 
-# --8<-- [end:step3]
-
-
-# --8<-- [start:step4]
 # STEP 4 (the read side): look the prompts up before the model runs.
 def get_prompts(
     params: dict[str, Any],
@@ -111,6 +98,3 @@ async def aget_prompts(
 ) -> tuple[dict[int, list[Generation]], str, list[int], list[str]]:
     """Do what `get_prompts` does, with the cache's async `alookup`."""
     raise NotImplementedError("step 4: the async twin of get_prompts")
-
-
-# --8<-- [end:step4]
