@@ -145,6 +145,19 @@ def test_check_lays_the_report_out_at_any_width_as_a_terminal_that_wide_shows_it
     assert max(map(len, checked.report.splitlines())) <= 44
 
 
+@pytest.mark.parametrize(
+    ("source", "step"), [(BROKEN / "broken_truthiness.py", None), (STARTER, 1), (SOLUTION, 2)]
+)
+def test_check_gives_the_progress_line_check_summary_prints(
+    tmp_path: Path, source: Path, step: int | None
+) -> None:
+    path = tmp_path / source.name
+    checked = in_browser.check(source.read_text(), step=step, path=str(path))
+    status, stdout, _ = command_line(path, "--summary", *([f"--step={step}"] if step else []))
+    assert checked.summary + "\n" == stdout
+    assert checked.exit_status == status
+
+
 def test_check_saves_the_source_where_the_workshop_command_looks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -430,6 +443,11 @@ def test_the_exercise_page_checks_the_solution_as_the_command_line_does(
     assert stdout.endswith(" pass; all agree with langchain-core.\n")
     assert status == 0
     assert page.locator(".llmcr-output").get_attribute("data-verdict") == "agree"
+    progress = page.locator(".llmcr-exercise .llmcr-progress")
+    assert progress.text_content() == (
+        "Your progress line (as check --summary prints it): step 1: "
+        f"{counts(stdout)[0]} of {counts(stdout)[0]} agree"
+    )
     _screenshot(page, "exercise-1-after-check")
 
 

@@ -3,9 +3,10 @@
 //
 //   ready(): Promise<void>                   loads the runtime (once per page)
 //   run(source): Promise<{stdout, stderr, error}>
-//   check(source, {step, timeLimit, width}?): Promise<{passed, failed, errors, report, failing}>
+//   check(source, {step, timeLimit, width}?): Promise<{passed, failed, errors, report, failing, summary}>
 //       report is what `python -m llm_cache_reference check FILE` prints in a terminal
-//       `width` columns wide (80 unless given); failing, the cases that did not pass
+//       `width` columns wide (80 unless given); failing, the cases that did not pass;
+//       summary, what `check --summary` prints (the room's progress line)
 //   stepThrough(caseName, source?): Promise<{stepper, problem}>
 //       one case traced line by line (llm_cache_reference.trace.page), for stepper.js
 //
@@ -138,6 +139,7 @@ async function check(source, options = {}) {
       exitStatus: checked.exit_status,
       report: checked.report,
       failing: checked.failing,
+      summary: checked.summary,
     };
   } catch (error) {
     if (!(error instanceof Stuck)) throw error;
@@ -146,7 +148,7 @@ async function check(source, options = {}) {
       "stop it (a loop inside a library call, or a loop that catches every exception, " +
       "KeyboardInterrupt included). Python in this page was restarted. Fix the loop, or " +
       "run the command-line checker, which stops such code case by case.";
-    return { passed: 0, failed: 0, errors: 1, notAttempted: 0, exitStatus: 1, report, failing: [] };
+    return { passed: 0, failed: 0, errors: 1, notAttempted: 0, exitStatus: 1, report, failing: [], summary: "" };
   }
 }
 
@@ -265,6 +267,9 @@ async function setUpExercise(widget) {
       report.dataset.columns = width;
       const checked = await api.check(editor.value, { step, width });
       show(report, checked.report);
+      // The room's progress line, as a learner with a clone gets it from `check --summary`.
+      progress.hidden = !checked.summary;
+      progress.querySelector("code").textContent = checked.summary;
       report.dataset.verdict = checked.exitStatus === 0 ? "agree" : "not-yet";
       // stepper.js offers to step through each failing case.
       const detail = { failing: checked.failing, source: editor.value };
@@ -312,9 +317,12 @@ async function setUpExercise(widget) {
   const from = carried
     ? [element("p", "llmcr-note", `It starts from your ${start.from}; what you change here is kept for this exercise.`)]
     : [];
+  const progress = element("p", "llmcr-progress", "Your progress line (as check --summary prints it): ");
+  progress.append(element("code"));
+  progress.hidden = true;
   const buttons = element("div", "llmcr-buttons");
   buttons.append(checkButton, download, reset, downloadAll, restoreButton, chooser);
-  widget.replaceChildren(note, ...from, host, buttons, statusLine(), report);
+  widget.replaceChildren(note, ...from, host, buttons, statusLine(), progress, report);
   // A learner who starts editing will check soon: load then, not for every reader passing by.
   editor.element.addEventListener("focusin", () => ready().catch(() => {}), { once: true });
 }

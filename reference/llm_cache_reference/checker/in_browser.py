@@ -85,6 +85,8 @@ class Checked:
             source cannot be checked.
         failing: The names of the cases that failed or could not run, in
             report order: those the page offers to step through.
+        summary: What `check --summary` prints, one line per step: the room's
+            progress line; empty when the source cannot be checked.
     """
 
     passed: int
@@ -94,6 +96,7 @@ class Checked:
     exit_status: int
     report: str
     failing: tuple[str, ...] = ()
+    summary: str = ""
 
 
 def run(source: str, path: str = "<page>", argv: Sequence[str] = ()) -> Ran:
@@ -171,6 +174,7 @@ def check(
         exit_status=report.exit_status,
         report=layout.render(report, width),
         failing=tuple(row.case.name for row in report.rows if row.status in ("FAIL", "ERROR")),
+        summary="\n".join(layout.summary(report)),
     )
 
 
