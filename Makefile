@@ -107,10 +107,13 @@ tutorials-expected: setup
 ## regen: rewrite every generated file that needs no network, after a change to the cases or
 ## the code: the recorded tutorial and checker outputs, the generated parts of the concurrent
 ## write-back page (from the committed benchmark data) and the version-history page (from the
-## committed history/results.json; new release data needs `make history`).
-regen: tutorials-expected
-	$(BIN)/python -m experiment.page
+## committed history/results.json, with the checker's file of which releases did what:
+## checker/releases.json; new release data needs `make history`).
+# The history's releases file first: the recorded checker reports quote it.
+regen: setup
 	$(BIN)/python -m history page
+	$(BIN)/python tools/recorded_runs.py
+	$(BIN)/python -m experiment.page
 
 mutation: setup
 	$(BIN)/python tools/mutation.py

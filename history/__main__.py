@@ -28,7 +28,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from history import analysis, attributions, page, sources
+from history import analysis, attributions, for_checker, page, sources
 from history.identity import Identity, identity
 from history.releases import all_releases, download, is_final
 from history.runner import ROOT, Record, Runner, summary
@@ -157,10 +157,14 @@ def report(data: analysis.Data, units: Callable[[str], Units] | None) -> int:
 
 
 def write_page() -> None:
-    """Regenerate the docs page from the data file; name the cases it has not run."""
+    """Regenerate the docs page and the checker's releases file from the data file.
+
+    Name the cases the data has not run.
+    """
     data = analysis.load(DATA)
     PAGE.parent.mkdir(parents=True, exist_ok=True)
     PAGE.write_text(page.render(data, [case.name for case in CASES]))
+    for_checker.write(data)
     for name in page.not_yet_run(data, [case.name for case in CASES]):
         _log(f"not yet run against old releases: {name} (run `make history`)")
 

@@ -33,7 +33,7 @@ from langchain_core.language_models import llms as langchain_llms
 import llm_cache_reference
 from llm_cache_reference import checker, interrupt
 from llm_cache_reference.cases import CASES, CASES_BY_NAME, Case
-from llm_cache_reference.checker import CheckError, check, check_module, judge
+from llm_cache_reference.checker import CheckError, check, check_module, judge, releases
 from llm_cache_reference.checker import candidate as checker_candidate
 from llm_cache_reference.checker import child as checker_child
 from llm_cache_reference.checker import layout as checker_text
@@ -1059,3 +1059,39 @@ def test_after_step_1_the_stand_in_passes_the_step_2_cases_the_exercise_page_say
         "langchain-global-ignored[update_cache]",
     ]
     assert check(str(path), step=1).exit_status == 0
+
+
+# What langchain-core's releases did (checker/releases.py, from the version history).
+
+
+def test_a_mistake_langchain_core_once_made_is_told_which_releases_made_it() -> None:
+    shown = checker_text.render(check(f"{INPUTS}/broken_truthiness.py", step=2), 80)
+    assert (
+        "      langchain-core itself did exactly this in 0.0.1 to 1.0.0a6 (221 releases);\n"
+        "        1.0.0a7 changed it.\n"
+    ) in shown
+
+
+def test_the_async_truthiness_mistake_is_told_it_was_langchain_cores_until_1_5_5() -> None:
+    shown = checker_text.render(check(f"{INPUTS}/broken_truthiness_async.py", step=3), 80)
+    assert shown.count("1.5.5 changed it.") == 2  # an empty cache, and an empty global one
+    assert (
+        "3     falsy-cache-still-written[aupdate_cache]       FAIL\n"
+        in shown.split("langchain-core itself did exactly this in 0.1.41 to 1.5.4")[0]
+    )
+
+
+def test_an_outcome_no_release_had_is_told_nothing() -> None:
+    case = CASES_BY_NAME["hits-and-misses[update_cache]"]
+    outcome = observe(case.scenario, langchain_llms)
+    assert releases.behaved_so(case.name, outcome)[-1].changed_in is None  # today's, too
+    assert releases.behaved_so(case.name, replace(outcome, returned="something else")) == ()
+    assert releases.behaved_so("no-such-case", outcome) == ()
+
+
+def test_the_history_line_says_each_run_of_releases() -> None:
+    runs = (releases.Run("0.1", "0.1", 1, "0.2"), releases.Run("0.5", "0.9", 4, None))
+    assert checker_text.history_line(runs) == (
+        "langchain-core itself did exactly this in 0.1; 0.2 changed it; and in 0.5 to 0.9 "
+        "(4 releases), and still does."
+    )

@@ -15,6 +15,7 @@ until the next `make history`.
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ import langchain_core
 import pytest
 from langchain_core.language_models import llms as langchain_llms
 
-from history import analysis, attributions, page, probe, sources
+from history import analysis, attributions, for_checker, page, probe, sources
 from history.__main__ import DATA, PAGE
 from history.identity import as_today, identity, key
 from llm_cache_reference import cases
@@ -107,6 +108,24 @@ def test_the_page_is_the_one_generated_from_the_data() -> None:
     assert PAGE.read_text() == page.render(HISTORY, NAMES), (
         "docs/explanation/version-history.md is stale: run `python -m history page`"
     )
+
+
+def test_the_checkers_releases_file_is_the_one_generated_from_the_data() -> None:
+    assert json.loads(for_checker.OUT.read_text()) == for_checker.releases_by_outcome(HISTORY), (
+        "reference/llm_cache_reference/checker/releases.json is stale: run `make regen`"
+    )
+
+
+def test_each_outcome_holds_the_runs_of_releases_that_had_it() -> None:
+    # Counted from the data directly: every release that ran falls in exactly one run of
+    # one outcome, per case; the runs of a case follow one another without a gap.
+    ran = [row["version"] for row in HISTORY["releases"] if row["status"] == "ran"]
+    written = for_checker.releases_by_outcome(HISTORY)["cases"]
+    falsy = written["falsy-cache-still-written[aupdate_cache]"]
+    assert [recorded["runs"] for recorded in falsy] == [
+        [["0.1.41", "1.5.4", ran.index("1.5.4") - ran.index("0.1.41") + 1, "1.5.5"]],
+        [["1.5.5", ran[-1], len(ran) - ran.index("1.5.5"), None]],
+    ]
 
 
 def test_a_case_added_after_the_data_was_recorded_is_listed_as_not_yet_run() -> None:

@@ -14,6 +14,7 @@ import shutil
 import textwrap
 from itertools import zip_longest
 
+from llm_cache_reference.checker import releases
 from llm_cache_reference.checker.candidate import Observed
 from llm_cache_reference.checker.judge import STEPS, Report, Row
 from llm_cache_reference.harness import FIELD_LABELS, FUNCTIONS, Display, Outcome, field_lines
@@ -22,6 +23,7 @@ __all__ = [
     "OUTPUT_LINES",
     "footer",
     "header",
+    "history_line",
     "refusal",
     "render",
     "row_lines",
@@ -58,6 +60,16 @@ def refusal(why: str, width: int) -> str:
         textwrap.fill(paragraph, width=min(width, 88), break_on_hyphens=False)
         for paragraph in why.split("\n\n")
     )
+
+
+def history_line(runs: tuple[releases.Run, ...]) -> str:
+    """In words: the releases of langchain-core that did exactly what the helper did."""
+    said = []
+    for run in runs:
+        span = run.first if run.count == 1 else f"{run.first} to {run.last} ({run.count} releases)"
+        after = f"; {run.changed_in} changed it" if run.changed_in else ", and still does"
+        said.append(span + after)
+    return f"langchain-core itself did exactly this in {'; and in '.join(said)}."
 
 
 def render(report: Report, width: int = 80) -> str:
@@ -108,6 +120,9 @@ def row_lines(report: Report, row: Row, width: int) -> list[str]:
         lines += _wrap(
             f"differs in: {', '.join(FIELD_LABELS[name] for name in differing)}", width, _INDENT
         )
+        runs = releases.behaved_so(row.case.name, seen.outcome)
+        if runs:
+            lines += _wrap(history_line(runs), width, _INDENT)
     if seen.raised is not None and (seen.outcome is None or seen.outcome.raised is not None):
         raised = seen.raised
         where = f" (at {raised.where})" if raised.where else ""
