@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import platform
 import types
+from pathlib import Path
 
 import pytest
 
@@ -82,7 +83,26 @@ def test_a_difference_in_outcome_is_shown_as_it_is() -> None:
     found = page.verdict(results[0])
     assert not found.explained
     assert found.reason.startswith("Not explained: returned: expected llm_output, got None")
-    assert page.cases_table(results).startswith("0 of 1 `aupdate_cache` cases agree.\n")
+    with pytest.raises(page.Unexplained, match=r"^hits-and-misses\[aupdate_cache\]: Not expl"):
+        page.cases_table(results)
+
+
+def test_regen_stops_on_an_unexplained_difference_and_names_the_case(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    async def forgets_llm_output(*args: object) -> object:
+        await aupdate_cache_concurrent(*args)  # type: ignore[arg-type]
+        return None
+
+    before = page.PAGE.read_text(encoding="utf-8")
+    copy = tmp_path / "concurrent-writeback.md"
+    copy.write_text(before, encoding="utf-8")
+    monkeypatch.setattr(page, "PAGE", copy)
+    monkeypatch.setattr(page, "ROOT", tmp_path)
+    monkeypatch.setattr(page, "CONCURRENT", types.SimpleNamespace(aupdate_cache=forgets_llm_output))
+    with pytest.raises(SystemExit, match=r"not written: hits-and-misses\[aupdate_cache\]: "):
+        page.main([])
+    assert copy.read_text(encoding="utf-8") == before  # left as it was
 
 
 def test_render_page_needs_a_pair_of_markers_for_every_part() -> None:

@@ -286,10 +286,6 @@ def test_a_coroutines_handing_over_is_not_an_error() -> None:
     assert not steps._suspends(_frame_in("x.py"), StopIteration)
 
 
-def test_no_notes_make_no_steps() -> None:
-    assert steps.steps([], "x.py") == ()
-
-
 def test_an_await_that_never_ends_is_stopped_at_the_await(tmp_path: Path) -> None:
     module = _file(
         tmp_path,
@@ -312,29 +308,3 @@ def test_an_await_that_never_ends_is_stopped_at_the_await(tmp_path: Path) -> Non
     ending = traced.steps[-1]
     assert (ending.kind, ending.line, ending.result) == ("raise", 8, "CancelledError")
     assert [step.events for step in traced.steps if step.events] == [(0,)]
-
-
-def _note(kind: steps.NoteKind, line: int, arg: str | None = None) -> steps._Note:
-    return steps._Note(kind, 0, "f", line, (), 0, None, (), arg)
-
-
-def test_a_line_cleaned_up_after_it_raised_is_not_run_again() -> None:
-    # What Python 3.12+ reports for an exception thrown into a coroutine at its await:
-    # one more `line` event for the await's line, then the frame's end.
-    notes = [
-        _note("call", 1),
-        _note("line", 2),
-        _note("exception", 2, "RuntimeError"),
-        _note("line", 2),
-        _note("return", 2, "None"),
-    ]
-    built = steps.steps(notes, "nowhere.py")
-    assert [(step.kind, step.line, step.result) for step in built] == [
-        ("call", 1, None),
-        ("line", 2, None),
-        ("raise", 2, "RuntimeError"),
-    ]
-    assert built[1].raised_here == "RuntimeError"
-    # A handler on another line is the exception caught: the frame then returns.
-    caught = [*notes[:3], _note("line", 3), _note("return", 3, "None")]
-    assert [step.kind for step in steps.steps(caught, "nowhere.py")][-1] == "return"

@@ -9,10 +9,8 @@ and the state once it had run. A call into another function of the same file is
 traced too, one level deeper; a function of any other file (langchain-core, the
 caches) runs untraced, and what it does at the boundaries still shows as events.
 
-The trace function only takes notes (`_Note`, cheap to make); the steps are
-built from them once the call is over, when it is known which of a coroutine's
-`call` and `return` events were its start and end and which were an `await`
-suspending and resuming it.
+The trace function only takes notes (`building.Note`, cheap to make);
+`building.steps` makes the steps from them once the call is over.
 
 A helper that loops for ever is stopped after `MAX_LINES` lines or `time_limit`
 seconds, whichever comes first, by an exception its `except Exception` cannot
@@ -23,19 +21,17 @@ The trace then ends where it was stopped.
 
 from __future__ import annotations
 
-import linecache
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from inspect import CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR
 from types import FrameType, SimpleNamespace
-from typing import Any, Literal
+from typing import Any
 
 from llm_cache_reference.checker.deadline import Deadline, OutOfTime, bounded
 from llm_cache_reference.harness import (
     ASYNC_FUNCTIONS,
-    CacheContents,
     Describer,
     Event,
     Log,
@@ -44,6 +40,7 @@ from llm_cache_reference.harness import (
     contents,
     record,
 )
+from llm_cache_reference.trace.building import Note, NoteKind, State, Step, StepKind, steps
 
 __all__ = ["MAX_LINES", "State", "Step", "StepKind", "Trace", "trace"]
 
@@ -54,61 +51,6 @@ DEFAULT_TIME_LIMIT = 2.0
 """Seconds a traced helper may run; the checker's own default (`checker.DEFAULT_TIME_LIMIT`)."""
 
 OUT_OF_TIME = "it ran out of time, so it was stopped"
-
-StepKind = Literal["call", "line", "back", "return", "raise"]
-"""What a step is: a function called (its arguments as the changes), a line run, a
-line resumed once a function of the same file it called has returned, or a
-function's end, by returning or by raising."""
-
-
-@dataclass(frozen=True)
-class State:
-    """What there is to see once a step has run.
-
-    Attributes:
-        locals: The step's function's locals, described, in the order Python
-            lists them.
-        existing_prompts: The caller's `existing_prompts`, described (the
-            write-back helpers only).
-        cached: What each recording cache holds.
-        events: How many events of the timeline had happened.
-    """
-
-    locals: tuple[tuple[str, str], ...]
-    existing_prompts: str | None
-    cached: tuple[CacheContents, ...]
-    events: int
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of a traced call.
-
-    Attributes:
-        kind: What the step is (see `StepKind`).
-        function: The name of the function it is in.
-        depth: 0 for the helper, 1 for a function it calls, and so on.
-        line: The line number in the traced file.
-        source: That line, as written (its indentation kept, its end stripped).
-        changed: The locals the step changed, described, as (name, value).
-        events: The indices, in the timeline, of the events the step caused.
-        state: What there is to see once it has run.
-        result: For `return`, the value, described; for `raise`, the
-            exception's type name; else `None`.
-        raised_here: The type name of an exception raised while the line ran
-            (it may have been caught), or `None`.
-    """
-
-    kind: StepKind
-    function: str
-    depth: int
-    line: int
-    source: str
-    changed: tuple[tuple[str, str], ...]
-    events: tuple[int, ...]
-    state: State
-    result: str | None = None
-    raised_here: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,24 +82,6 @@ class Stopped(BaseException):
     """
 
 
-NoteKind = Literal["call", "line", "return", "exception", "stop"]
-
-
-@dataclass(frozen=True)
-class _Note:
-    """What the trace function saw at one event of a traced frame."""
-
-    kind: NoteKind
-    frame: int  # which frame: its number in order of first sight
-    function: str
-    line: int
-    locals: tuple[tuple[str, str], ...]
-    events: int
-    existing_prompts: str | None
-    cached: tuple[CacheContents, ...]
-    arg: str | None  # the return value, described; the exception's type name
-
-
 class Watcher:
     """The trace function: notes every event of the frames of one file.
 
@@ -171,7 +95,7 @@ class Watcher:
     def __init__(self, path: str, log: Log, max_lines: int, time_limit: float) -> None:
         self.path, self.log, self.max_lines = path, log, max_lines
         self.end = time.monotonic() + time_limit
-        self.notes: list[_Note] = []
+        self.notes: list[Note] = []
         self.lines = 0
         self.stopped: str | None = None
         self._frames: dict[int, int] = {}
@@ -209,7 +133,7 @@ class Watcher:
         else:
             described = describe(arg) if event == "return" else None
         self.notes.append(
-            _Note(
+            Note(
                 event,
                 self._frames[id(frame)],
                 frame.f_code.co_name,
@@ -305,118 +229,3 @@ def trace(
         stopped = watcher.stopped or OUT_OF_TIME
         return Trace(path, steps(watcher.notes, path), tuple(log.events), None, stopped)
     return Trace(path, steps(watcher.notes, path), recorded.timeline, recorded.outcome)
-
-
-@dataclass
-class _Frame:
-    """A traced frame, while its steps are built."""
-
-    function: str
-    depth: int
-    locals: tuple[tuple[str, str], ...]
-    line: int
-    exception: str | None = None  # raised at its current line and not yet handled
-
-
-@dataclass
-class _Open:
-    """The step being built: it lasts until the next note that ends it."""
-
-    kind: StepKind
-    frame: _Frame
-    line: int
-    changed: tuple[tuple[str, str], ...] = ()
-    events: list[int] = field(default_factory=list)
-    raised_here: str | None = None
-
-
-def steps(notes: list[_Note], path: str) -> tuple[Step, ...]:
-    """Build the steps from a watcher's notes (see the module's docstring)."""
-    first_call = {note.frame: n for n, note in reversed(list(enumerate(notes)))}
-    last_return = {note.frame: n for n, note in enumerate(notes) if note.kind == "return"}
-    done: list[Step] = []
-    frames: dict[int, _Frame] = {}
-    stack: list[_Frame] = []
-    opened: _Open | None = None
-    seen_events = notes[0].events if notes else 0
-
-    def close(note: _Note) -> None:
-        """End the open step at this note: what happened since it began is its doing."""
-        nonlocal seen_events
-        if opened is not None:
-            opened.events += range(seen_events, note.events)
-            frame = opened.frame
-            if frames.get(note.frame) is frame:
-                opened.changed += _changes(frame.locals, note.locals)
-                frame.locals = note.locals
-            state = State(frame.locals, note.existing_prompts, note.cached, note.events)
-            done.append(_step(opened, path, state))
-        seen_events = note.events
-
-    for n, note in enumerate(notes):
-        if note.kind == "call" and first_call[note.frame] == n:
-            close(note)
-            frame = _Frame(note.function, len(stack), note.locals, note.line)
-            frames[note.frame] = frame
-            stack.append(frame)
-            opened = _Open("call", frame, note.line, note.locals)
-        elif note.kind == "line":
-            if _cleans_up(notes, n):
-                continue
-            close(note)
-            frame = frames[note.frame]
-            frame.line, frame.exception = note.line, None
-            opened = _Open("line", frame, note.line)
-        elif note.kind == "exception":
-            # Only a running frame raises, and the open step is the innermost running one's.
-            assert opened is not None
-            opened.frame.exception = opened.raised_here = note.arg
-        elif note.kind == "stop":
-            close(note)
-            opened = None
-        elif note.kind == "return" and last_return[note.frame] == n:
-            close(note)
-            frame = stack.pop()
-            state = State(frame.locals, note.existing_prompts, note.cached, note.events)
-            if frame.exception is None:
-                done.append(_step(_Open("return", frame, note.line), path, state, note.arg))
-            else:
-                done.append(_step(_Open("raise", frame, note.line), path, state, frame.exception))
-            # Back in the caller, on the line that made the call, until its next line.
-            opened = _Open("back", stack[-1], stack[-1].line) if stack else None
-        # A coroutine's other calls and returns are an `await` resuming and suspending
-        # it: its step goes on.
-    return tuple(done)
-
-
-def _cleans_up(notes: list[_Note], n: int) -> bool:
-    """Whether the line note at `n` is Python 3.12+ cleaning up the line that just raised.
-
-    There, an exception thrown into a coroutine at an `await` is followed by one more
-    `line` event for that same line: not the line run again, but the exception on its way.
-    """
-    before = notes[n - 1]
-    return (before.kind, before.frame, before.line) == ("exception", notes[n].frame, notes[n].line)
-
-
-def _step(opened: _Open, path: str, state: State, result: str | None = None) -> Step:
-    return Step(
-        kind=opened.kind,
-        function=opened.frame.function,
-        depth=opened.frame.depth,
-        line=opened.line,
-        source=linecache.getline(path, opened.line).rstrip(),
-        changed=opened.changed,
-        events=tuple(opened.events),
-        state=state,
-        result=result,
-        raised_here=opened.raised_here,
-    )
-
-
-def _changes(
-    before: tuple[tuple[str, str], ...], after: tuple[tuple[str, str], ...]
-) -> tuple[tuple[str, str], ...]:
-    """The locals that are new or described differently after than before."""
-    old = dict(before)
-    return tuple((name, value) for name, value in after if old.get(name) != value)
