@@ -95,8 +95,7 @@ def _trace(name: str, case: str, *file: str, exit_status: int) -> Recording:
 
 def _reference_trace(case: Case) -> Recording:
     """The reference traced on one case, in a folder per helper (no brackets in the name)."""
-    slug = case.name.partition("[")[0]
-    expected = (TRACES / case.scenario.function / f"{slug}.txt",)
+    expected = (TRACES / case.scenario.function / f"{case.slug}.txt",)
     return Recording(f"trace-{case.name}", ("trace", case.name), expected, True, 0)
 
 

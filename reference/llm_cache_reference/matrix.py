@@ -37,10 +37,6 @@ FOLDED_WIDTH = 74
 """The same inside a folded (collapsible) block, whose frame takes some of the column."""
 
 
-def _slug(result: CaseResult[Case]) -> str:
-    return result.case.name.partition("[")[0]
-
-
 def _fence(text: str, title: str = "") -> str:
     """An outcome as a code block, left out of the site's search index.
 
@@ -141,7 +137,7 @@ def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "refer
         cache contents:   cache: {}
         ```
         <BLANKLINE>
-        <div class="llmcr-stepper" data-case="no-generations[update_cache]"></div>
+        <div class="llmcr-stepper" data-case="no-generations[update_cache]" data-helper=...></div>
 
         A deliberately different candidate, whose `update_cache` returns
         nothing, is shown beside langchain-core field by field where the two
@@ -162,17 +158,18 @@ def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "refer
         cache contents:   cache: {}
         ```
         <BLANKLINE>
-        <div class="llmcr-stepper" data-case="no-generations[update_cache]"></div>
+        <div class="llmcr-stepper" data-case="no-generations[update_cache]" data-helper=...></div>
     """
     twins = sorted(
-        (list(group) for _, group in groupby(report, key=_slug)),
+        (list(group) for _, group in groupby(report, key=lambda result: result.case.slug)),
         key=lambda group: group[0].case.step,
     )
     # The overview says what each case shows and whether the two agree, so that it reads
     # without opening a section; the sections give the outcomes.
     lines = [f"| Case | What it shows | langchain-core and {candidate} |", "| --- | --- | --- |"]
     for group in twins:
-        link = f"[`{_slug(group[0])}`](#{_slug(group[0])})"
+        slug = group[0].case.slug
+        link = f"[`{slug}`](#{slug})"
         lines.append(f"| {link} | {group[0].case.shows} | {_verdict(group, candidate)} |")
     for step, sections in groupby(twins, key=lambda group: group[0].case.step):
         lines += ["", f"## {step.heading}"]
@@ -183,7 +180,7 @@ def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "refer
 
 def _case_section(group: list[CaseResult[Case]], candidate: str) -> list[str]:
     case = group[0].case
-    lines = ["", f"### `{_slug(group[0])}` {{ #{_slug(group[0])} }}", ""]
+    lines = ["", f"### `{case.slug}` {{ #{case.slug} }}", ""]
     lines.append(f"**{_plain(case.title)}** {case.shows}")
     for number, result in enumerate(group):
         function = result.case.scenario.function
@@ -204,8 +201,14 @@ def _case_section(group: list[CaseResult[Case]], candidate: str) -> list[str]:
         else:
             lines += ["", _fence("\n".join(text), summary)]
     # The page's stepper (docs/assets/js/stepper.js) puts a "Step through" control in each.
-    lines += ["", *(f'<div class="llmcr-stepper" data-case="{r.case.name}"></div>' for r in group)]
+    lines += ["", *(_stepper(result.case) for result in group)]
     return lines
+
+
+def _stepper(case: Case) -> str:
+    """The place of a case's "Step through" control: its name, and its helper's apart."""
+    helper = case.scenario.function
+    return f'<div class="llmcr-stepper" data-case="{case.name}" data-helper="{helper}"></div>'
 
 
 def written_cache(outcome: Outcome) -> str:

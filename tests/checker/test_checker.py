@@ -37,7 +37,7 @@ from llm_cache_reference.checker import CheckError, check, check_module, judge, 
 from llm_cache_reference.checker import candidate as checker_candidate
 from llm_cache_reference.checker import child as checker_child
 from llm_cache_reference.checker import layout as checker_text
-from llm_cache_reference.checker.candidate import Observed, Raised
+from llm_cache_reference.checker.candidate import Observed, Place, Raised
 from llm_cache_reference.checker.child import Loaded, LoadFailed, Message, run_in_child
 from llm_cache_reference.checker.cli import main
 from llm_cache_reference.harness import CacheContents, observe
@@ -112,7 +112,7 @@ def test_the_starter_fails_every_case_of_every_step(step: int) -> None:
         assert row.expected.raised != "NotImplementedError"
         assert row.observed.raised is not None
         assert row.observed.raised.where is not None
-        assert row.observed.raised.where.startswith(f"{STARTER}:")
+        assert row.observed.raised.where.file == STARTER
     assert report.exit_status == 1
     shown = checker_text.render(report, width=400)  # wide enough for side by side
     assert shown.count("| langchain-core did") == len(report.rows)
@@ -189,9 +189,8 @@ def test_an_unexpected_exception_shows_its_message_and_the_learners_line() -> No
     for detail, slip in zip(details, ["llm_outputs", "promt)"], strict=True):
         assert detail is not None
         assert detail.where is not None
-        file, line = detail.where.rsplit(":", 1)
-        assert file == path
-        assert slip in source[int(line) - 1]
+        assert detail.where.file == path
+        assert slip in source[detail.where.line - 1]
     shown = checker_text.render(report, width=80)
     assert "your helper raised NameError: name 'promt' is not defined (at" in shown
     assert _longest_line(shown) <= 80
@@ -261,7 +260,7 @@ def test_a_helper_that_ends_the_process_is_stopped_and_the_other_helpers_still_r
         None,
     ]
     assert observed[1] is not None
-    assert observed[1].raised == Raised("SystemExit", "done", f"{path}:{line}")
+    assert observed[1].raised == Raised("SystemExit", "done", Place(path, line))
     assert observed[2] is not None
     assert observed[2].stopped_in == names[0]
     assert [row.status for row in report.rows] == ["ERROR", "ERROR", "ERROR", "pass"]

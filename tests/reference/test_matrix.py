@@ -29,7 +29,7 @@ MISTAKEN = types.SimpleNamespace(update_cache=_update_cache_treating_false_as_no
 def test_the_matrix_has_a_section_for_every_case_and_one_outcome_where_both_agree() -> None:
     matrix = behaviour_matrix(run_cases(llm_cache_reference, CASES))
     for case in CASES:
-        slug = case.name.partition("[")[0]
+        slug = case.slug
         assert f"### `{slug}` {{ #{slug} }}" in matrix
         assert f'{case.scenario.function}: identical in both"' in matrix
     assert matrix.count(': identical in both"') == len(CASES)
@@ -41,7 +41,7 @@ def test_the_overview_says_what_each_case_shows_and_that_both_agree() -> None:
     matrix = behaviour_matrix(run_cases(llm_cache_reference, CASES))
     twins: dict[str, list[str]] = {}
     for case in CASES:
-        twins.setdefault(case.name.partition("[")[0], []).append(case.shows)
+        twins.setdefault(case.slug, []).append(case.shows)
     for slug, shows in twins.items():
         agree = "the same, sync and async" if len(shows) == 2 else "the same"
         assert f"| [`{slug}`](#{slug}) | {shows[0]} | {agree} |" in matrix
@@ -84,7 +84,7 @@ def test_every_outcome_fits_the_column() -> None:
                 too_wide.append(line)
     assert too_wide == []
     # Each pair of twins folds its second outcome away.
-    sections = {case.name.partition("[")[0] for case in CASES}
+    sections = {case.slug for case in CASES}
     assert matrix.count('??? success "') == len(CASES) - len(sections)
 
 

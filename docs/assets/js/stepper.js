@@ -243,8 +243,7 @@ function render(data, whose) {
 function setUpPage() {
   for (const host of document.querySelectorAll(".llmcr-stepper[data-case]:not([data-set-up])")) {
     host.dataset.setUp = "";
-    const caseName = host.dataset.case;
-    const helper = caseName.slice(caseName.indexOf("[") + 1, -1);
+    const { case: caseName, helper } = host.dataset;
     const label = `Step through ${helper}`;
     const trigger = button(label, () => open(host, caseName, null, trigger));
     // The visible words first, so that a voice command saying them finds the button.

@@ -48,6 +48,7 @@ __all__ = [
     "CheckError",
     "KindProblem",
     "Observed",
+    "Place",
     "Raised",
     "defined_helpers",
     "import_did_not_finish",
@@ -108,6 +109,19 @@ class KindProblem:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A line of the learner's file.
+
+    Attributes:
+        file: The file's path, as the checker was given it.
+        line: The line's number, from 1.
+    """
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Raised:
     """An exception from the learner's helper, as the learner needs to see it.
 
@@ -116,13 +130,13 @@ class Raised:
     Attributes:
         type_name: The exception's class name.
         message: `str()` of the exception, shortened to a few hundred characters.
-        where: `file:line` of the last frame in the learner's file, or `None`
+        where: The line of the last frame in the learner's file, or `None`
             when no frame was in it.
     """
 
     type_name: str
     message: str
-    where: str | None
+    where: Place | None
 
 
 @dataclass(frozen=True)
@@ -208,7 +222,7 @@ def load_candidate(path: str) -> ModuleType:
         ) from None
     except BaseException as error:  # even SystemExit: the learner gets a message
         raised = _raised(error, path)
-        where = f" at line {raised.where.rsplit(':', 1)[1]}" if raised.where else ""
+        where = f" at line {raised.where.line}" if raised.where else ""
         raise CheckError(
             f"Importing {path} raised {raised.type_name}{where}: {raised.message}. The "
             "checker imports your file before it runs anything in it, so code at the top "
@@ -302,7 +316,8 @@ def _raised(error: BaseException, path: str | None) -> Raised:
     message = str(error)
     if len(message) > _MESSAGE_LIMIT:
         message = message[: _MESSAGE_LIMIT - 3] + "..."
-    where = f"{mine[-1].filename}:{mine[-1].lineno}" if mine else None
+    # A frame's line number is None only for code made without one, never a file's.
+    where = Place(mine[-1].filename, mine[-1].lineno or 0) if mine else None
     return Raised(type(error).__name__, message, where)
 
 

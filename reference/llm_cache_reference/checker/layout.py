@@ -17,7 +17,14 @@ from itertools import zip_longest
 from llm_cache_reference.checker import releases
 from llm_cache_reference.checker.candidate import Observed
 from llm_cache_reference.checker.judge import STEPS, Report, Row
-from llm_cache_reference.harness import FIELD_LABELS, FUNCTIONS, Display, Outcome, field_lines
+from llm_cache_reference.harness import (
+    FIELD_LABELS,
+    FUNCTIONS,
+    LABEL_WIDTH,
+    Display,
+    Outcome,
+    field_lines,
+)
 
 __all__ = [
     "OUTPUT_LINES",
@@ -43,8 +50,6 @@ _LEGEND = (
     "for prompt p, and llm_output the very llm_output dict. A copy shows as its contents."
 )
 
-# How far `field_lines` sets a field's lines in from its label.
-_LABEL_WIDTH = len(field_lines(FIELD_LABELS["calls"], ("",))[0])
 # Fewer columns than this beside the labels, and values go under them (a phone's width).
 _ROOM_BESIDE_LABELS = 24
 
@@ -125,7 +130,7 @@ def row_lines(report: Report, row: Row, width: int) -> list[str]:
             lines += _wrap(history_line(runs), width, _INDENT)
     if seen.raised is not None and (seen.outcome is None or seen.outcome.raised is not None):
         raised = seen.raised
-        where = f" (at {raised.where})" if raised.where else ""
+        where = f" (at {raised.where.file}:{raised.where.line})" if raised.where else ""
         message = f": {raised.message}" if raised.message else ""
         lines += _wrap(f"your helper raised {raised.type_name}{message}{where}", width, _INDENT)
     for text in dict.fromkeys(seen.warnings):
@@ -186,7 +191,7 @@ def _wrapped(shown: Display, width: int) -> list[str]:
 
     Where too little room is left beside the labels, each value goes under its label.
     """
-    room = width - _LABEL_WIDTH
+    room = width - LABEL_WIDTH
     lines: list[str] = []
     if room < _ROOM_BESIDE_LABELS:
         for label, values in shown:

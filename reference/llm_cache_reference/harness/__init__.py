@@ -88,6 +88,7 @@ from llm_cache_reference.harness.scenario import (
 )
 from llm_cache_reference.harness.text import (
     FIELD_LABELS,
+    LABEL_WIDTH,
     Display,
     OutcomeText,
     display,
@@ -101,6 +102,7 @@ __all__ = [
     "ASYNC_TWIN",
     "FIELD_LABELS",
     "FUNCTIONS",
+    "LABEL_WIDTH",
     "LLM_STRING",
     "AsyncRecordingCache",
     "CacheArg",

@@ -34,7 +34,8 @@ FIELD_LABELS: dict[str, str] = {
 Display = tuple[tuple[str, tuple[str, ...]], ...]
 """An outcome laid out for a person: each shown field's label and its lines."""
 
-_LABEL_WIDTH = 1 + max(map(len, FIELD_LABELS.values())) + 1
+LABEL_WIDTH = 1 + max(map(len, FIELD_LABELS.values())) + 1
+"""How far `field_lines` sets a field's lines in: the longest label, its colon and a space."""
 
 
 def display(text: OutcomeText) -> Display:
@@ -64,7 +65,7 @@ def display(text: OutcomeText) -> Display:
 def field_lines(label: str, lines: tuple[str, ...]) -> tuple[str, ...]:
     """One shown field as aligned lines: the label beside its first line."""
     first, *rest = lines
-    return (f"{label + ':':<{_LABEL_WIDTH}}{first}", *(" " * _LABEL_WIDTH + line for line in rest))
+    return (f"{label + ':':<{LABEL_WIDTH}}{first}", *(" " * LABEL_WIDTH + line for line in rest))
 
 
 def render(shown: Display) -> str:

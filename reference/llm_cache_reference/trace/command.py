@@ -52,14 +52,14 @@ def find_case(name: str, defined: tuple[FunctionName, ...] = FUNCTIONS) -> Case:
     """
     if name in CASES_BY_NAME:
         return CASES_BY_NAME[name]
-    twins = [case for case in CASES if case.name.partition("[")[0] == name]
+    twins = [case for case in CASES if case.slug == name]
     for case in twins:
         if case.scenario.function in defined:
             return case
     if twins:
         helpers = " or ".join(sorted({case.scenario.function for case in twins}))
         raise TraceError(f"The case {name} calls {helpers}, which the file does not define.")
-    slugs = list(dict.fromkeys(case.name.partition("[")[0] for case in CASES))
+    slugs = list(dict.fromkeys(case.slug for case in CASES))
     close = difflib.get_close_matches(name, slugs + list(CASES_BY_NAME), n=3)
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
     raise TraceError(
@@ -86,7 +86,7 @@ def run(case_name: str, path: str | None = None, width: int = 80) -> Traced:
     expected_by_case = {
         case.name: record(case.scenario, langchain_llms).timeline
         for case in CASES
-        if case.name == case_name or case.name.partition("[")[0] == case_name
+        if case_name in (case.name, case.slug)
     }
     with candidate.captured_output():
         module = candidate.load_candidate(path)
