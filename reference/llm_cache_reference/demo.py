@@ -105,7 +105,8 @@ class PrintingLLM(BaseLLM):
 
     The n-th answer this model gives is `"answer n to <prompt>"`, so a second
     answer to the same prompt can be told from the first. `llm_output` says
-    how many prompts the call answered.
+    how many prompts the call answered. `calls` keeps the prompts of each call,
+    for code that checks what the model was asked rather than reading it.
 
     Examples:
         >>> model = PrintingLLM()
@@ -127,9 +128,22 @@ class PrintingLLM(BaseLLM):
         >>> asyncio.run(stream_f())
         model._astream('f')
         ['answer', ' 5', ' to', ' f']
+        >>> model.calls
+        [['a', 'b'], ['c'], ['d e'], ['f']]
     """
 
     _answers_given: int = PrivateAttr(default=0)
+    _calls: list[list[str]] = PrivateAttr(default_factory=list)
+
+    @property
+    def calls(self) -> list[list[str]]:
+        """The prompts of each call made to the model, in order."""
+        return self._calls
+
+    def _asked(self, method: str, asked: list[str] | str) -> None:
+        """Note a call and print it; a stream is asked one prompt, not a list."""
+        self._calls.append(list(asked) if isinstance(asked, list) else [asked])
+        print(f"model.{method}({asked!r})")
 
     @property
     @override
@@ -154,7 +168,7 @@ class PrintingLLM(BaseLLM):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> LLMResult:
-        print(f"model._generate({prompts!r})")
+        self._asked("_generate", prompts)
         return self._answer_all(prompts)
 
     @override
@@ -165,7 +179,7 @@ class PrintingLLM(BaseLLM):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> LLMResult:
-        print(f"model._agenerate({prompts!r})")
+        self._asked("_agenerate", prompts)
         return self._answer_all(prompts)
 
     def _chunks(self, prompt: str) -> Iterator[GenerationChunk]:
@@ -182,7 +196,7 @@ class PrintingLLM(BaseLLM):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[GenerationChunk]:
-        print(f"model._stream({prompt!r})")
+        self._asked("_stream", prompt)
         yield from self._chunks(prompt)
 
     @override
@@ -193,7 +207,7 @@ class PrintingLLM(BaseLLM):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[GenerationChunk]:
-        print(f"model._astream({prompt!r})")
+        self._asked("_astream", prompt)
         for chunk in self._chunks(prompt):
             yield chunk
 

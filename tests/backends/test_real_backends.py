@@ -29,18 +29,15 @@ import redis
 import redis.asyncio
 from langchain_core.caches import BaseCache
 from langchain_core.caches import InMemoryCache as CoreInMemoryCache
-from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.globals import set_llm_cache
-from langchain_core.language_models import BaseLLM
-from langchain_core.outputs import Generation, LLMResult
-from pydantic import PrivateAttr
-from typing_extensions import override
+from langchain_core.outputs import LLMResult
 
 import llm_cache_reference
 from experiment import benchmark
 from experiment import redis_server as redis_servers
 from experiment.redis_server import LatencyProxy, RedisServer, RedisServerError
 from experiment.redis_server import redis_server as start_redis_server
+from llm_cache_reference.demo import PrintingLLM
 from llm_cache_reference.patching import patched_helpers
 from tests.backends.redis_fixture import redis_server, unavailable
 
@@ -67,54 +64,6 @@ PROMPTS = [prompt for batch in BATCHES for prompt in batch]
 METHODS = ("generate", "agenerate", "invoke", "ainvoke", "batch", "abatch")
 MODES = ("local", "global")
 BACKENDS = ("sqlite", "community-in-memory", "core-in-memory", "redis")
-
-
-class CountingLLM(BaseLLM):
-    """A fake model that notes every batch of prompts it is asked, and numbers its answers."""
-
-    _calls: list[list[str]] = PrivateAttr(default_factory=list)
-
-    @property
-    @override
-    def _llm_type(self) -> str:
-        return "counting"
-
-    @property
-    def calls(self) -> list[list[str]]:
-        """The prompts of each model call, in order."""
-        return self._calls
-
-    def _answer(self, prompts: list[str]) -> LLMResult:
-        self._calls.append(list(prompts))
-        answered = sum(map(len, self._calls))
-        first = answered - len(prompts) + 1
-        return LLMResult(
-            generations=[
-                [Generation(text=f"answer {first + i} to {prompt}")]
-                for i, prompt in enumerate(prompts)
-            ],
-            llm_output={"prompts_answered": len(prompts)},
-        )
-
-    @override
-    def _generate(
-        self,
-        prompts: list[str],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> LLMResult:
-        return self._answer(prompts)
-
-    @override
-    async def _agenerate(
-        self,
-        prompts: list[str],
-        stop: list[str] | None = None,
-        run_manager: AsyncCallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> LLMResult:
-        return self._answer(prompts)
 
 
 @dataclass
@@ -180,7 +129,7 @@ async def store(backend: str, method: str, workdir: Path, request: Any) -> Async
                 yield Store(RedisCache(client), _redis_rows(server))
 
 
-async def run_workload(method: str, llm: CountingLLM) -> list[Any]:
+async def run_workload(method: str, llm: PrintingLLM) -> list[Any]:
     """Call the model's `method` on every batch (or, for invoke, every prompt), in order."""
     if method == "generate":
         return [_result(llm.generate(batch)) for batch in BATCHES]
@@ -229,9 +178,9 @@ async def observe(
     async with store(backend, method, workdir, request) as fresh:
         if mode == "global":
             set_llm_cache(fresh.cache)
-            llm = CountingLLM()
+            llm = PrintingLLM()
         else:
-            llm = CountingLLM(cache=fresh.cache)
+            llm = PrintingLLM(cache=fresh.cache)
         try:
             outputs = await run_workload(method, llm)
         finally:
