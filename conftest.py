@@ -19,8 +19,11 @@ tests/markdown_examples.py.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +31,7 @@ from langchain_core.globals import set_llm_cache
 from sybil import Sybil
 from sybil.parsers.rest import DocTestParser
 
+from llm_cache_reference.checker import memory
 from tests.markdown_examples import parse_markdown
 
 
@@ -50,6 +54,17 @@ pages = Sybil(
     teardown=_no_global_cache,
 )
 pytest_collect_file = (docstrings + pages).pytest()
+
+
+# Outside any one test (the pages' and docstrings' examples too), nothing the tests check
+# is remembered in the home directory.
+os.environ[memory.ENVIRONMENT] = str(Path(tempfile.mkdtemp()) / "checker-memory.json")
+
+
+@pytest.fixture(autouse=True)
+def fresh_checker_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give every test a learner who has seen nothing fail (the checker's `memory`)."""
+    monkeypatch.setenv(memory.ENVIRONMENT, str(tmp_path / "checker-memory.json"))
 
 
 @pytest.fixture(autouse=True)

@@ -18,8 +18,10 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 from llm_cache_reference.cases import CASES, Case
+from llm_cache_reference.checker import memory
 from llm_cache_reference.checker.cli import main as checker_main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,9 +85,14 @@ def _slide_code(name: str) -> Recording:
     return Recording(f"slide-{name}", (f"slides/code/{name}.py",), expected)
 
 
-def _check(name: str, *args: str, exit_status: int, on_stderr: bool = False) -> Recording:
-    expected = (EXPECTED / f"check-{name}.txt",)
-    return Recording(f"check-{name}", ("check", *args), expected, True, exit_status, on_stderr)
+def _check(
+    name: str, *args: str, exit_status: int, on_stderr: bool = False, runs: int = 1
+) -> Recording:
+    """The checker run `runs` times, as a learner who checks again (it remembers between runs)."""
+    expected = [EXPECTED / f"check-{name}.txt"]
+    expected += [EXPECTED / f"check-{name}.run{n}.txt" for n in range(2, runs + 1)]
+    command = ("check", *args)
+    return Recording(f"check-{name}", command, tuple(expected), True, exit_status, on_stderr)
 
 
 def _trace(name: str, case: str, *file: str, exit_status: int) -> Recording:
@@ -113,6 +120,7 @@ RECORDINGS: tuple[Recording, ...] = (
         "tests/checker_inputs/broken_truthiness.py",
         "--step=1",
         exit_status=1,
+        runs=2,
     ),
     _check(
         "broken_forgets_existing_prompts",
@@ -238,18 +246,19 @@ def run_all(workdirs: Path) -> dict[str, list[Output]]:
 
 
 def _run_once(recording: Recording, workdir: Path) -> Output:
+    # What the checker remembers between checks stays in the recording's own directory:
+    # a recording's first check is a learner's first, and its next ones follow it.
+    remembered = {memory.ENVIRONMENT: str(workdir / "seen.json")}
     if recording.checker:
         stdout, stderr = io.StringIO(), io.StringIO()
-        columns = os.environ.get("COLUMNS")
-        os.environ["COLUMNS"] = str(CHECKER_COLUMNS)  # the report follows the terminal's width
-        try:
-            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-                status = checker_main(list(recording.command))
-        finally:
-            if columns is None:
-                del os.environ["COLUMNS"]
-            else:
-                os.environ["COLUMNS"] = columns
+        # The report follows the terminal's width.
+        shown = {"COLUMNS": str(CHECKER_COLUMNS), **remembered}
+        with (
+            mock.patch.dict(os.environ, shown),
+            contextlib.redirect_stdout(stdout),
+            contextlib.redirect_stderr(stderr),
+        ):
+            status = checker_main(list(recording.command))
         return Output(stdout.getvalue(), stderr.getvalue(), status)
     script, *args = (part.format(workdir=workdir) for part in recording.command)
     completed = subprocess.run(
@@ -258,6 +267,7 @@ def _run_once(recording: Recording, workdir: Path) -> Output:
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **remembered},
     )
     return Output(completed.stdout, completed.stderr, completed.returncode)
 

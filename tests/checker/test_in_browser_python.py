@@ -131,6 +131,23 @@ def test_check_reports_what_the_command_line_prints(
     assert sum(found) > 0 or status == 2
 
 
+def test_a_second_check_given_what_the_first_showed_failing_answers_as_the_command_line_does(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "broken_forgets_existing_prompts.py"
+    source = (BROKEN / path.name).read_text()
+    first = in_browser.check(source, step=1, path=str(path))
+    assert set(first.differing) <= set(first.failing)
+    assert first.differing
+    second = in_browser.check(source, step=1, path=str(path), seen_before=first.differing)
+    command_line(path, "--step=1")  # the command line's first check, remembered
+    status, stdout, _ = command_line(path, "--step=1")
+    assert (second.report + "\n", second.exit_status) == (stdout, status)
+    assert second.report.count("why it matters") == len(first.differing)
+    assert "think first" in first.report
+    assert "think first" not in second.report
+
+
 @pytest.mark.parametrize(
     "source", [BROKEN / "broken_truthiness.py", BROKEN / "reexports_langchain.py"]
 )
@@ -806,12 +823,24 @@ def test_at_390_px_the_report_fits_its_box(
             page.locator(".llmcr-output[data-verdict]").get_attribute("data-columns") or 0
         )
         _screenshot(page, "exercise-1-after-failing-check-390")
+        # The same file checked again: the page remembers what it showed failing.
+        page.get_by_role("button", name="Check step 1").click()
+        page.locator(".llmcr-output[data-verdict] pre").wait_for()
+        again = report.text_content() or ""
+        _screenshot(page, "exercise-1-after-second-failing-check-390")
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
     assert 30 <= columns < 60
     monkeypatch.chdir(tmp_path)  # the report names the file where the page saves it
-    assert text == in_browser.check(source, step=1, width=columns).report
+    first = in_browser.check(source, step=1, width=columns)
+    assert text == first.report
     assert " FAIL" in text
+    assert "think first" in text
+    assert (
+        again == in_browser.check(source, step=1, width=columns, seen_before=first.differing).report
+    )
+    assert "think first" not in again
+    assert "why it matters" in again
     assert box["scroll"] <= box["client"]
     assert box["right"] <= box["page"]
 

@@ -3,10 +3,14 @@
 //
 //   ready(): Promise<void>                   loads the runtime (once per page)
 //   run(source): Promise<{stdout, stderr, error}>
-//   check(source, {step, timeLimit, width}?): Promise<{passed, failed, errors, report, failing, summary}>
+//   check(source, {step, timeLimit, width, seenBefore}?):
+//       Promise<{passed, failed, errors, report, failing, summary, differing}>
 //       report is what `python -m llm_cache_reference check FILE` prints in a terminal
 //       `width` columns wide (80 unless given); failing, the cases that did not pass;
-//       summary, what `check --summary` prints (the room's progress line)
+//       summary, what `check --summary` prints (the room's progress line); differing, the
+//       cases that ran and differ, which the exercise page keeps and gives back as
+//       seenBefore, so that a case's second failing check says why it matters
+//       (checker/memory.py keeps the same for the command line)
 //   stepThrough(caseName, source?): Promise<{stepper, problem}>
 //       one case traced line by line (llm_cache_reference.trace.page), for stepper.js
 //
@@ -25,6 +29,8 @@ const storageKey = (step) => `${STORAGE}exercise-${step}/${EXERCISE_FILE}`;
 const STORED_NAME = new RegExp(`^exercise-\\d+/${EXERCISE_FILE.replace(".", "\\.")}$`);
 // Where every exercise kept the one file before each had its own.
 const SHARED_KEY = `${STORAGE}tutorials/exercises/${EXERCISE_FILE}`;
+// The cases the learner has seen fail, in any exercise: a JSON list of names.
+const SEEN_KEY = `${STORAGE}seen-failing`;
 const BUNDLE = "llm-cache-reference-exercises.json";
 // The command line's default: seconds one case may take (llm_cache_reference.checker).
 const CASE_TIME_LIMIT = 2;
@@ -128,7 +134,13 @@ function restart() {
 
 async function check(source, options = {}) {
   const timeLimit = options.timeLimit ?? CASE_TIME_LIMIT;
-  const args = { source, step: options.step ?? null, time_limit: timeLimit, width: options.width ?? 80 };
+  const args = {
+    source,
+    step: options.step ?? null,
+    time_limit: timeLimit,
+    width: options.width ?? 80,
+    seen_before: options.seenBefore ?? [],
+  };
   try {
     const checked = await call("check", args, checkWatchdog(timeLimit));
     return {
@@ -140,6 +152,7 @@ async function check(source, options = {}) {
       report: checked.report,
       failing: checked.failing,
       summary: checked.summary,
+      differing: checked.differing,
     };
   } catch (error) {
     if (!(error instanceof Stuck)) throw error;
@@ -148,7 +161,17 @@ async function check(source, options = {}) {
       "stop it (a loop inside a library call, or a loop that catches every exception, " +
       "KeyboardInterrupt included). Python in this page was restarted. Fix the loop, or " +
       "run the command-line checker, which stops such code case by case.";
-    return { passed: 0, failed: 0, errors: 1, notAttempted: 0, exitStatus: 1, report, failing: [], summary: "" };
+    return {
+      passed: 0,
+      failed: 0,
+      errors: 1,
+      notAttempted: 0,
+      exitStatus: 1,
+      report,
+      failing: [],
+      summary: "",
+      differing: [],
+    };
   }
 }
 
@@ -263,9 +286,13 @@ async function setUpExercise(widget) {
     busy(checkButton, async () => {
       setStatus(`Checking step ${step} against langchain-core…`, "loading");
       show(report, "");
+      delete report.dataset.verdict; // until this check's own verdict is in
       const width = columnsOf(report.querySelector("pre"));
       report.dataset.columns = width;
-      const checked = await api.check(editor.value, { step, width });
+      const seenBefore = seenFailing();
+      const checked = await api.check(editor.value, { step, width, seenBefore });
+      const seen = [...new Set([...seenBefore, ...checked.differing])];
+      localStorage.setItem(SEEN_KEY, JSON.stringify(seen));
       show(report, checked.report);
       // The room's progress line, as a learner with a clone gets it from `check --summary`.
       progress.hidden = !checked.summary;
@@ -386,6 +413,15 @@ function startingCode(step, starter) {
   const shared = localStorage.getItem(SHARED_KEY);
   if (shared !== null) return { code: shared, from: "file from before each exercise kept its own" };
   return { code: starter, from: null };
+}
+
+function seenFailing() {
+  try {
+    const names = JSON.parse(localStorage.getItem(SEEN_KEY) ?? "[]");
+    return Array.isArray(names) ? names.filter((name) => typeof name === "string") : [];
+  } catch {
+    return []; // as the command line does with a state file it cannot read: ask again
+  }
 }
 
 function storedFiles() {

@@ -1,6 +1,7 @@
 """Command line: `python -m llm_cache_reference check|trace ...`.
 
-`check PATH [--step N] [--summary]` checks a learner's helpers, case by case;
+`check PATH [--step N] [--summary]` checks a learner's helpers, case by case
+(remembering which cases it has shown failing: `checker.memory`);
 `trace CASE [PATH]` steps through one case, line by line (`trace.command`).
 
 Exit status: 0 when every attempted case agrees with langchain-core (for
@@ -23,7 +24,7 @@ from typing import NoReturn
 from typing_extensions import override
 
 from llm_cache_reference import checker, interrupt
-from llm_cache_reference.checker import layout
+from llm_cache_reference.checker import layout, memory
 from llm_cache_reference.trace import command
 
 
@@ -143,10 +144,11 @@ def _trace(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     width = layout.terminal_width()
+    seen_before = memory.seen(args.path)
 
     def show(report: checker.Report) -> None:
         lines = (
-            layout.row_lines(report, report.rows[-1], width)
+            layout.row_lines(report, report.rows[-1], width, seen_before)
             if report.rows
             else layout.header(report, width)
         )
@@ -161,6 +163,9 @@ def _check(args: argparse.Namespace) -> int:
         )
     except checker.CheckError as error:
         return _refusal(Exception(f"Cannot check: {error}"), width)
-    lines = layout.summary(report) if args.summary else layout.footer(report, width)
-    print("\n".join(lines), flush=True)
+    if args.summary:
+        print("\n".join(layout.summary(report)), flush=True)
+        return report.exit_status
+    print("\n".join(layout.footer(report, width)), flush=True)
+    memory.remember(args.path, memory.failed(report))
     return report.exit_status

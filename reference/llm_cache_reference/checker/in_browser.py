@@ -41,7 +41,7 @@ from langchain_core.language_models import llms as langchain_llms
 import llm_cache_reference
 from llm_cache_reference import cache_helpers, checker
 from llm_cache_reference.cases import Case
-from llm_cache_reference.checker import candidate, layout
+from llm_cache_reference.checker import candidate, layout, memory
 from llm_cache_reference.checker.deadline import Deadline, under
 from llm_cache_reference.harness import record
 from llm_cache_reference.trace import command, page
@@ -87,6 +87,8 @@ class Checked:
             report order: those the page offers to step through.
         summary: What `check --summary` prints, one line per step: the room's
             progress line; empty when the source cannot be checked.
+        differing: The names of the cases that ran and differ: the page adds
+            them to the cases the learner has seen fail (`memory.failed`).
     """
 
     passed: int
@@ -97,6 +99,7 @@ class Checked:
     report: str
     failing: tuple[str, ...] = ()
     summary: str = ""
+    differing: tuple[str, ...] = ()
 
 
 def run(source: str, path: str = "<page>", argv: Sequence[str] = ()) -> Ran:
@@ -144,6 +147,7 @@ def check(
     path: str = EXERCISE_PATH,
     time_limit: float = checker.DEFAULT_TIME_LIMIT,
     width: int = 80,
+    seen_before: Sequence[str] = (),
 ) -> Checked:
     """Save source at `path` and check it as `python -m llm_cache_reference check PATH` does.
 
@@ -153,6 +157,8 @@ def check(
         path: Where to save it; the report names it.
         time_limit: Seconds one case (and importing the file) may take.
         width: Columns to lay the report out in: the page measures the box it shows it in.
+        seen_before: The cases the learner has seen fail in earlier checks, which the
+            page keeps (the command line keeps them in `memory`'s file).
 
     Returns:
         The counts and the report, as the command line prints it to a terminal `width`
@@ -166,15 +172,17 @@ def check(
             report = _check_in_process(path, step, time_limit)
     except checker.CheckError as error:
         return Checked(0, 0, 0, 0, 2, layout.refusal(f"Cannot check: {error}", width))
+    failed = memory.failed(report)
     return Checked(
         passed=report.count("pass"),
         failed=report.count("FAIL"),
         errors=report.count("ERROR"),
         not_attempted=report.count("not attempted"),
         exit_status=report.exit_status,
-        report=layout.render(report, width),
+        report=layout.render(report, width, frozenset(seen_before)),
         failing=tuple(row.case.name for row in report.rows if row.status in ("FAIL", "ERROR")),
         summary="\n".join(layout.summary(report)),
+        differing=tuple(row.case.name for row in report.rows if row.case.name in failed),
     )
 
 

@@ -14,17 +14,11 @@ import shutil
 import textwrap
 from itertools import zip_longest
 
-from llm_cache_reference.checker import releases
+from llm_cache_reference.checker import hints, releases
 from llm_cache_reference.checker.candidate import Observed
 from llm_cache_reference.checker.judge import STEPS, Report, Row
-from llm_cache_reference.harness import (
-    FIELD_LABELS,
-    FUNCTIONS,
-    LABEL_WIDTH,
-    Display,
-    Outcome,
-    field_lines,
-)
+from llm_cache_reference.harness import FIELD_LABELS, FUNCTIONS, Display, Outcome, field_lines
+from llm_cache_reference.harness.text import LABEL_WIDTH
 
 __all__ = [
     "OUTPUT_LINES",
@@ -77,11 +71,18 @@ def history_line(runs: tuple[releases.Run, ...]) -> str:
     return f"langchain-core itself did exactly this in {'; and in '.join(said)}."
 
 
-def render(report: Report, width: int = 80) -> str:
-    """The whole report, as `python -m llm_cache_reference check` prints it."""
+def render(report: Report, width: int = 80, seen_before: frozenset[str] = frozenset()) -> str:
+    """The whole report, as `python -m llm_cache_reference check` prints it.
+
+    Args:
+        report: The check's report.
+        width: Columns: no line is longer.
+        seen_before: The cases the learner has seen fail before (`memory.seen`): their
+            rows say why they matter; other failing rows ask a question first.
+    """
     lines = header(report, width)
     for row in report.rows:
-        lines += row_lines(report, row, width)
+        lines += row_lines(report, row, width, seen_before)
     return "\n".join(lines + footer(report, width))
 
 
@@ -102,8 +103,14 @@ def header(report: Report, width: int) -> list[str]:
     return lines
 
 
-def row_lines(report: Report, row: Row, width: int) -> list[str]:
-    """One row, with what the helper printed and, unless it passed, the details."""
+def row_lines(
+    report: Report, row: Row, width: int, seen_before: frozenset[str] = frozenset()
+) -> list[str]:
+    """One row, with what the helper printed and, unless it passed, the details.
+
+    A row that differs says where to look first; the first time its case fails for the
+    learner (not in `seen_before`) it asks a question where it would say why the case matters.
+    """
     lines = _row_line(report, str(int(row.case.step)), row.case.name, row.status, width)
     seen = row.observed
     if seen is None:
@@ -135,6 +142,12 @@ def row_lines(report: Report, row: Row, width: int) -> list[str]:
         lines += _wrap(f"your helper raised {raised.type_name}{message}{where}", width, _INDENT)
     for text in dict.fromkeys(seen.warnings):
         lines += _wrap(f"Python warned ({seen.warnings.count(text)}x): {text}", width, _INDENT)
+    if seen.outcome is None:
+        return lines + _wrap(f"why it matters: {row.case.shows}", width, _INDENT)
+    # Chosen from what differs; the answer waits until the learner has seen it once.
+    lines += _wrap(f"hint: {hints.hint(row.expected.differing(seen.outcome))}", width, _INDENT)
+    if row.case.name not in seen_before:
+        return lines + _wrap(hints.question(row.case.scenario.function), width, _INDENT)
     return lines + _wrap(f"why it matters: {row.case.shows}", width, _INDENT)
 
 

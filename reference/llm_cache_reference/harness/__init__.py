@@ -88,7 +88,6 @@ from llm_cache_reference.harness.scenario import (
 )
 from llm_cache_reference.harness.text import (
     FIELD_LABELS,
-    LABEL_WIDTH,
     Display,
     OutcomeText,
     display,
@@ -102,7 +101,6 @@ __all__ = [
     "ASYNC_TWIN",
     "FIELD_LABELS",
     "FUNCTIONS",
-    "LABEL_WIDTH",
     "LLM_STRING",
     "AsyncRecordingCache",
     "CacheArg",
