@@ -12,7 +12,10 @@ One module, one job: `judge` compares and reports (everything it exports is
 importable from here, as `llm_cache_reference.checker.check`); `candidate`
 examines and runs a learner's module (the learner's side); `child` does so in
 child processes (time limit, memory cap); `deadline` stops a learner's code
-running in this process; `layout` lays a report out as text; `cli` is the
+running in this process; `layout` lays a report out as text; `hints` says
+where to look first in a failing row, and asks before it answers; `memory`
+keeps which cases a file has shown failing; `releases` says which
+langchain-core releases behaved as a learner's helper does; `cli` is the
 command line; `in_browser` is the site's Python, in the page.
 """
 

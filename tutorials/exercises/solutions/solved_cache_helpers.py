@@ -30,15 +30,12 @@ def update_cache(
     # IndexError (more generation lists than indices).
     for i, generations in enumerate(new_results.generations):
         index = missing_prompt_idxs[i]
-        existing_prompts[index] = (
-            generations  # before the cache: it stays if the write fails
-        )
-        prompt = prompts[
-            index
-        ]  # even with no cache: a bad index raises either way
-        if (
-            llm_cache is not None
-        ):  # not `if llm_cache:`, an empty cache may be falsy
+        # Before the cache: it stays if the write fails.
+        existing_prompts[index] = generations
+        # Even with no cache: a bad index raises either way.
+        prompt = prompts[index]
+        # Not `if llm_cache:`: an empty cache may be falsy.
+        if llm_cache is not None:
             llm_cache.update(prompt, llm_string, generations)
     return new_results.llm_output
 
@@ -53,15 +50,15 @@ def resolve_cache(*, cache: BaseCache | bool | None) -> BaseCache | None:
         return cache
     if cache is None:
         return get_llm_cache()
-    if cache is True:  # `is`, not `==`: 1 == True, and 1 must be refused
+    # `is`, not `==`: 1 == True, and 1 must be refused.
+    if cache is True:
         if (global_cache := get_llm_cache()) is None:
             raise ValueError("cache=True, but no global cache is set")
         return global_cache
     if cache is False:
         return None
-    raise ValueError(
-        f"not a cache argument: {cache}"
-    )  # f"{cache}", as langchain-core
+    # f"{cache}", as langchain-core words it.
+    raise ValueError(f"not a cache argument: {cache}")
 
 
 # --8<-- [end:step2]
