@@ -137,7 +137,7 @@ def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "refer
         cache contents:   cache: {}
         ```
         <BLANKLINE>
-        <div class="llmcr-stepper" data-case="no-generations[update_cache]" data-helper=...></div>
+        <div class="llmcr-stepper" data-case="no-generations[update_cache]" ...></div>
 
         A deliberately different candidate, whose `update_cache` returns
         nothing, is shown beside langchain-core field by field where the two
@@ -158,7 +158,7 @@ def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "refer
         cache contents:   cache: {}
         ```
         <BLANKLINE>
-        <div class="llmcr-stepper" data-case="no-generations[update_cache]" data-helper=...></div>
+        <div class="llmcr-stepper" data-case="no-generations[update_cache]" ...></div>
     """
     twins = sorted(
         (list(group) for _, group in groupby(report, key=lambda result: result.case.slug)),
