@@ -289,6 +289,13 @@ TABLE: tuple[Twins | Single, ...] = (
         Scenario("update_cache", cache="None", missing_prompt_idxs=(5,), generations=1),
     ),
     Twins(
+        "all-three-missing",
+        Step.WRITE_BACK,
+        "No hits: all three prompts missed, and the model answered each.",
+        "Each answer goes to its own index and its own prompt, in order.",
+        Scenario("update_cache", hits=(), missing_prompt_idxs=(0, 1, 2), generations=3),
+    ),
+    Twins(
         "empty-prompt",
         Step.WRITE_BACK,
         "An empty prompt among the misses.",
