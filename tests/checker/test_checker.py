@@ -33,7 +33,7 @@ from langchain_core.language_models import llms as langchain_llms
 import llm_cache_reference
 from llm_cache_reference import checker, interrupt
 from llm_cache_reference.cases import CASES, CASES_BY_NAME, Case
-from llm_cache_reference.checker import CheckError, check, check_module, judge, releases
+from llm_cache_reference.checker import CheckError, check, check_module, judge, kinds, releases
 from llm_cache_reference.checker import candidate as checker_candidate
 from llm_cache_reference.checker import child as checker_child
 from llm_cache_reference.checker import layout as checker_text
@@ -330,7 +330,7 @@ def test_the_expected_column_cannot_be_reached_from_the_learners_file() -> None:
     assert [row.expected for row in tampering.rows] == [row.expected for row in honest.rows]
     assert tampering.count("pass") < len(tampering.rows)
     # And in this process, nothing was replaced.
-    assert langchain_llms.update_cache is checker_candidate._LANGCHAIN_HELPERS["update_cache"]
+    assert langchain_llms.update_cache is kinds._LANGCHAIN_HELPERS["update_cache"]
 
 
 # Files of the wrong kind: refused, once per helper, before any case runs.
@@ -394,13 +394,13 @@ def test_kinds_are_judged_in_process_too() -> None:
         get_prompts=wrapped,
         aget_prompts=langchain_llms.aget_prompts,
     )
-    assert checker_candidate.kind_problems(learner) == (
-        checker_candidate.KindProblem("update_cache", "not a function", "int"),
-        checker_candidate.KindProblem("aupdate_cache", "parameters", "*args"),
-        checker_candidate.KindProblem(
+    assert kinds.kind_problems(learner) == (
+        kinds.KindProblem("update_cache", "not a function", "int"),
+        kinds.KindProblem("aupdate_cache", "parameters", "*args"),
+        kinds.KindProblem(
             "get_prompts", "langchain-core's own", "langchain_core.language_models.llms"
         ),
-        checker_candidate.KindProblem(
+        kinds.KindProblem(
             "aget_prompts", "langchain-core's own", "langchain_core.language_models.llms"
         ),
     )
@@ -410,7 +410,7 @@ def test_kinds_are_judged_in_process_too() -> None:
         "update_cache is a int, not a function. Define it with `def update_cache("
     )
     # A callable whose signature cannot be read is left to the cases.
-    assert checker_candidate.kind_problems(types.SimpleNamespace(update_cache=_NoSignature())) == ()
+    assert kinds.kind_problems(types.SimpleNamespace(update_cache=_NoSignature())) == ()
 
 
 # Files that cannot be checked at all.
@@ -697,7 +697,7 @@ def test_check_module_runs_every_kind_of_helper_in_process(tmp_path: Path) -> No
     # (Exception messages may differ: one names an object by its address.)
     assert outcomes(check_module(module, label=SOLUTION)) == outcomes(check(SOLUTION))
     wrong = checker_candidate.load_candidate(f"{INPUTS}/wrong_kinds.py")
-    assert [p.kind for p in checker_candidate.kind_problems(wrong)] == [
+    assert [p.kind for p in kinds.kind_problems(wrong)] == [
         "generator",
         "async generator",
         "async, should be sync",

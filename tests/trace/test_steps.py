@@ -65,13 +65,13 @@ def test_a_traced_helper_does_what_it_does_untraced(case: Case) -> None:
 def test_each_line_of_update_cache_is_a_step_with_its_changes_and_events() -> None:
     traced = _solution("write-fails-halfway[update_cache]")
     update = next(n for n, s in enumerate(traced.steps) if "llm_cache.update(" in s.source)
-    first_write = next(s for s in traced.steps if "existing_prompts[index] = (" in s.source)
+    first_write = next(s for s in traced.steps if "existing_prompts[index] = " in s.source)
     assert _events(traced, first_write) == ["existing_prompts[0] = new[0]"]
     assert first_write.state.existing_prompts == "{1: hit[1], 0: new[0]}"
     assert first_write.state.cached == (harness.CacheContents("cache", ()),)
     assert first_write.state.events == 1
     assert first_write.kind == "line"
-    assert first_write.source == "        existing_prompts[index] = ("
+    assert first_write.source == "        existing_prompts[index] = generations"
     assert first_write.depth == 0
     written = traced.steps[update]
     assert _events(traced, written) == ["cache.update('a', 'llm-string', new[0])"]

@@ -11,7 +11,8 @@ llm_cache_reference check PATH` does both.
 One module, one job: `judge` compares and reports (everything it exports is
 importable from here, as `llm_cache_reference.checker.check`); `candidate`
 examines and runs a learner's module (the learner's side); `child` does so in
-child processes (time limit, memory cap); `deadline` stops a learner's code
+child processes (time limit, memory cap); `kinds` refuses a helper of the
+wrong kind before any case runs; `deadline` stops a learner's code
 running in this process; `layout` lays a report out as text; `hints` says
 where to look first in a failing row, and asks before it answers; `memory`
 keeps which cases a file has shown failing; `releases` says which

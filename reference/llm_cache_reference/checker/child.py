@@ -30,17 +30,16 @@ from types import TracebackType
 from llm_cache_reference.cases import CASES_BY_NAME, Case
 from llm_cache_reference.checker.candidate import (
     CheckError,
-    KindProblem,
     Observed,
     captured_output,
     defined_helpers,
     import_did_not_finish,
-    kind_problems,
     load_candidate,
     observe_candidate,
     observe_each,
     out_of_time,
 )
+from llm_cache_reference.checker.kinds import KindProblem, kind_problems
 from llm_cache_reference.harness import FunctionName
 
 __all__ = [

@@ -21,13 +21,11 @@ from langchain_core.language_models import llms as langchain_llms
 from llm_cache_reference.cases import CASES, Case, Step
 from llm_cache_reference.checker.candidate import (
     CheckError,
-    KindProblem,
     Observed,
     defined_helpers,
-    kind_problems,
     observe_candidate,
-    parameters_of,
 )
+from llm_cache_reference.checker.kinds import KindProblem, kind_problems, parameters_of
 from llm_cache_reference.harness import FUNCTIONS, FunctionName, Outcome, observe
 
 __all__ = [
