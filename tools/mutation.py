@@ -69,7 +69,8 @@ def stage(scratch: Path) -> None:
         ignore=shutil.ignore_patterns("__pycache__"),
     )
     (scratch / "src" / "experiment").mkdir()
-    for name in ("__init__.py", "experimental.py"):
+    # page.py holds the rules the experiment's calls are judged by (`page.verdict`).
+    for name in ("__init__.py", "experimental.py", "page.py"):
         shutil.copy(ROOT / "experiment" / name, scratch / "src" / "experiment" / name)
     (scratch / "tests").mkdir()
     for path in JUDGES:

@@ -73,6 +73,40 @@ def test_an_agreement_without_overlap_is_not_passed_off_as_explained() -> None:
     assert page.verdict(result) == page.Verdict(True, False, "Not explained: no overlap.")
 
 
+def test_a_prompt_written_once_where_langchain_core_writes_it_twice_is_explained() -> None:
+    [result] = run_cases(page.CONCURRENT, (CASES_BY_NAME["same-index-twice[aupdate_cache]"],))
+    assert result.differing == ("calls",)
+    found = page.verdict(result)
+    assert (found.agree, found.explained, found.kind) == (False, True, "how many writes are made")
+    assert found.reason.startswith("The same outcome with 1 write fewer: a prompt that misses")
+
+
+def test_a_write_left_out_that_nothing_replaces_is_not_explained() -> None:
+    # langchain-core writes 'c' twice; a candidate that keeps the first write and drops the
+    # second (the one that decides what stays) is not the experiment's trade.
+    async def drops_the_last_write(*args: object) -> object:
+        cache, existing, llm_string, missing, new_results, prompts = args
+        for i, generations in enumerate(new_results.generations):  # type: ignore[attr-defined]
+            existing[missing[i]] = generations  # type: ignore[index]
+        await cache.aupdate(prompts[2], llm_string, new_results.generations[0])  # type: ignore[attr-defined,index]
+        return new_results.llm_output  # type: ignore[attr-defined]
+
+    broken = types.SimpleNamespace(aupdate_cache=drops_the_last_write)
+    [result] = run_cases(broken, (CASES_BY_NAME["same-index-twice[aupdate_cache]"],))
+    assert "calls" in result.differing
+    assert not page.verdict(result).explained
+
+
+def test_the_summary_counts_each_kind_of_difference() -> None:
+    results = run_cases(page.CONCURRENT, page.WRITE_BACK_CASES)
+    summary = page.cases_table(results).splitlines()[0]
+    kinds = [page.verdict(result).kind for result in results if not result.agree]
+    assert summary.endswith(
+        f"differ in the cache calls only: {kinds.count('their order')} in their order,"
+        f" {kinds.count('how many writes are made')} in how many writes are made."
+    )
+
+
 def test_a_difference_in_outcome_is_shown_as_it_is() -> None:
     async def forgets_llm_output(*args: object) -> object:
         await aupdate_cache_concurrent(*args)  # type: ignore[arg-type]

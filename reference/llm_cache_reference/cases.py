@@ -180,6 +180,14 @@ TABLE: tuple[Twins | Single, ...] = (
         Scenario("update_cache", hits=(), missing_prompt_idxs=(0, 1, 2), generations=3),
     ),
     Twins(
+        "same-index-twice",
+        Step.WRITE_BACK,
+        "Index 2 is listed twice among the misses, with an answer for each.",
+        "Both answers are written, in order, to index 2 and to the cache, so the second"
+        " wins: get_prompts never lists an index twice, and update_cache does not check.",
+        Scenario("update_cache", missing_prompt_idxs=(2, 2), generations=2),
+    ),
+    Twins(
         "empty-prompt",
         Step.WRITE_BACK,
         "An empty prompt among the misses.",
