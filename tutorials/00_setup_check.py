@@ -18,7 +18,7 @@ def report(what: str, ok: bool, fix: str) -> bool:
 def checks() -> bool:
     """Run every check in order, stopping at the first that fails."""
     print("Checking your set-up for the LLM cache tutorials and workshop.")
-    # The package runs on 3.10, but the tools uv.lock pins for the workshop need 3.11.5.
+    # The package needs 3.11; the tools uv.lock pins for the workshop need 3.11.5.
     if not report(
         "Python 3.11.5 or newer",
         sys.version_info >= (3, 11, 5),

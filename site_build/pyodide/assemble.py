@@ -29,12 +29,10 @@ RUNTIME_FILES = (
     "python_stdlib.zip",
     "pyodide-lock.json",
 )
-# What the project zip holds, under the paths a clone has them at: the package goes on
-# sys.path, the tutorials stay where `python tutorials/NN_x.py` finds them.
-PROJECT_TREES = (
-    ("reference/llm_cache_reference", "llm_cache_reference"),
-    ("tutorials", "tutorials"),
-)
+# What the project zip holds, at the paths a clone has them at: its `reference/` folder
+# goes on sys.path, the tutorials stay where `python tutorials/NN_x.py` finds them, and the
+# set-up check finds the exercise file from the package's place, as in a clone.
+PROJECT_TREES = ("reference/llm_cache_reference", "tutorials")
 # Left out: the workshop's solutions, so that code run in an exercise page cannot open them.
 LEFT_OUT = (Path("tutorials/exercises/solutions"),)
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
@@ -84,15 +82,14 @@ def _urlsafe_digest(data: bytes) -> str:
 def project_zip(out: Path) -> Path:
     """This project's package and tutorials, as Python source, in one zip."""
     members = []
-    for source, target in PROJECT_TREES:
-        for path in sorted((ROOT / source).rglob("*")):
+    for tree in PROJECT_TREES:
+        for path in sorted((ROOT / tree).rglob("*")):
             left_out = any(path.is_relative_to(ROOT / folder) for folder in LEFT_OUT)
             # Caches (__pycache__, a linter's .ruff_cache) are the machine's, not the project's.
             parts = path.relative_to(ROOT).parts
             cache = any(part == "__pycache__" or part.startswith(".") for part in parts)
             if path.is_file() and not cache and not left_out:
-                name = f"{target}/{path.relative_to(ROOT / source).as_posix()}"
-                members.append((name, path.read_bytes()))
+                members.append((path.relative_to(ROOT).as_posix(), path.read_bytes()))
     _write_zip(out, members)
     return out
 

@@ -25,6 +25,7 @@ from tests.checker.test_in_browser_python import (
     ROOT,
     SITE,
     SOLUTION,
+    STARTER,
 )
 from tests.engines import ENGINES, Call, Session, run
 from tests.served_site import serve
@@ -48,6 +49,9 @@ CALLS = [
     Call("check", (SPINS_AFTER_AWAIT, {"step": 3, "timeLimit": LIMIT})),
     Call("check", (SOLUTION.read_text(), {})),
     *(Call("runFile", (f"tutorials/{name}.py", [])) for name in TUTORIALS),
+    # The set-up check checks the exercise file where the page keeps it: the starter first.
+    Call("check", (STARTER.read_text(), {"step": 1})),
+    Call("runFile", ("tutorials/00_setup_check.py", [])),
 ]
 _measured: dict[str, dict[str, Any]] = {}
 
@@ -118,6 +122,12 @@ def test_the_solution_passes_every_case(session: Session) -> None:
     checked = _result(session, CALLS[len(LEARNERS) + 1])
     assert (checked["failed"], checked["errors"], checked["notAttempted"]) == (0, 0, 0)
     assert checked["report"].endswith(" pass; all agree with langchain-core.")
+
+
+def test_the_setup_check_runs_and_prints_what_it_prints_here(session: Session) -> None:
+    ran = _result(session, CALLS[-1])
+    expected = (EXPECTED / "00_setup_check.txt").read_text()
+    assert ran == {"stdout": expected, "stderr": "", "error": None}
 
 
 @pytest.mark.parametrize("name", TUTORIALS)

@@ -53,7 +53,9 @@ async function load() {
   );
   // The project's package and tutorials, where a clone has them: `tutorials/...` from here.
   pyodide.unpackArchive(buffers[parts.length - 1], "zip", { extractDir: "/home/pyodide" });
-  pyodide.runPython('import os, sys; os.chdir("/home/pyodide"); sys.path.insert(0, "/home/pyodide")');
+  pyodide.runPython(
+    'import os, sys; os.chdir("/home/pyodide"); sys.path.insert(0, "/home/pyodide/reference")',
+  );
   postMessage({ progress: "Importing langchain-core…" });
   pyodide.runPython(GLUE);
   pageCall = pyodide.globals.get("page_call");

@@ -17,11 +17,17 @@ running in this process; `layout` lays a report out as text; `hints` says
 where to look first in a failing row, and asks before it answers; `memory`
 keeps which cases a file has shown failing; `releases` says which
 langchain-core releases behaved as a learner's helper does; `cli` is the
-command line; `in_browser` is the site's Python, in the page.
+command line; `in_process` checks a file in this process, where no child
+process can start, and `check` here chooses it there; `in_browser` is the
+site's Python, in the page.
 """
 
 from __future__ import annotations
 
+import sys
+
+from llm_cache_reference.cases import Case
+from llm_cache_reference.checker import in_process, judge
 from llm_cache_reference.checker.judge import (
     DEFAULT_TIME_LIMIT,
     MAX_TIME_LIMIT,
@@ -33,13 +39,13 @@ from llm_cache_reference.checker.judge import (
     Row,
     Status,
     cases_for,
-    check,
     check_module,
     expected_outcomes,
     fill_report,
 )
 
 __all__ = [
+    "CHILD_PROCESSES",
     "DEFAULT_TIME_LIMIT",
     "MAX_TIME_LIMIT",
     "STEPS",
@@ -55,3 +61,28 @@ __all__ = [
     "expected_outcomes",
     "fill_report",
 ]
+
+CHILD_PROCESSES = sys.platform != "emscripten"
+"""Whether this Python can start child processes: not in a browser page (Pyodide)."""
+
+
+def check(
+    path: str,
+    step: int | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    cases: tuple[Case, ...] | None = None,
+    *,
+    on_progress: Progress | None = None,
+    memory_headroom: int | None = None,
+) -> Report:
+    """Run the applicable behaviour cases against the helpers defined in a file.
+
+    In child processes (`judge.check`, which says what each argument does) where
+    this Python can start them; in a browser page's Python, which cannot, in this
+    process under a deadline (`in_process.check`), with no memory cap.
+    """
+    if CHILD_PROCESSES:
+        return judge.check(
+            path, step, time_limit, cases, on_progress=on_progress, memory_headroom=memory_headroom
+        )
+    return in_process.check(path, step, time_limit, cases, on_progress=on_progress)

@@ -25,12 +25,11 @@ to the page, which terminates the worker and starts anew.
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import sys
 import traceback
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -40,9 +39,7 @@ from langchain_core.language_models import llms as langchain_llms
 
 import llm_cache_reference
 from llm_cache_reference import cache_helpers, checker
-from llm_cache_reference.cases import Case
-from llm_cache_reference.checker import candidate, layout, memory
-from llm_cache_reference.checker.deadline import Deadline, under
+from llm_cache_reference.checker import candidate, in_process, layout, memory
 from llm_cache_reference.harness import record
 from llm_cache_reference.trace import command, page
 
@@ -168,8 +165,7 @@ def check(
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text(source)
     try:
-        with _modules_as_found():
-            report = _check_in_process(path, step, time_limit)
+        report = in_process.check(path, step, time_limit)
     except checker.CheckError as error:
         return Checked(0, 0, 0, 0, 2, layout.refusal(f"Cannot check: {error}", width))
     failed = memory.failed(report)
@@ -222,8 +218,8 @@ def step_through(
         file = Path(path)
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(source)
-        with candidate.captured_output(), _modules_as_found():
-            module = _load(path, time_limit)
+        with candidate.captured_output(), in_process.modules_as_found():
+            module = in_process.load(path, time_limit)
         checker.check_module(module, label=path, cases=(), expected={})  # its refusals only
         chosen = command.find_case(case, candidate.defined_helpers(module))
         with candidate.captured_output(), warnings.catch_warnings():
@@ -232,85 +228,3 @@ def step_through(
     except (checker.CheckError, command.TraceError) as error:
         return Stepped(None, str(error))
     return Stepped(shown)
-
-
-def _check_in_process(path: str, step: int | None, time_limit: float) -> checker.Report:
-    """`checker.check` with the learner's module in this process, under a deadline.
-
-    As with child processes, once a helper is stopped its later cases are reported
-    at once, not run (`candidate.observe_each`), and the other helpers'
-    cases run on a freshly imported module.
-    """
-    chosen = checker.cases_for(step)
-    # Before the learner's module is imported, so that it cannot change them.
-    expected = checker.expected_outcomes(chosen)
-    with candidate.captured_output() as output:
-        module = _load(path, time_limit)
-    # check_module with no cases makes only its refusals: no helper, or a wrong kind.
-    checker.check_module(module, label=path, cases=(), expected={})
-    defined = candidate.defined_helpers(module)
-
-    def observe_first(cases: Sequence[Case]) -> checker.Observed | str:
-        nonlocal module
-        deadline = Deadline(time_limit, path)
-        seen = under(deadline, functools.partial(candidate.observe_candidate, cases[0], module))
-        if not deadline.expired:
-            return seen
-        with candidate.captured_output():  # printed once, the first time
-            module = _load(path, time_limit)
-        return candidate.out_of_time(time_limit)
-
-    start = checker.Report(path, step, chosen, (), *output.text())
-    observations = candidate.observe_each(chosen, defined, observe_first)
-    return checker.fill_report(start, expected, defined, observations)
-
-
-_WATCHED = ("langchain_core", "llm_cache_reference")
-
-
-@contextlib.contextmanager
-def _modules_as_found() -> Iterator[None]:
-    """Undo what the block does to langchain-core's and this package's modules and classes.
-
-    Here the learner's file runs in the checker's own process, for the whole of the
-    page's session: a file that replaces `llms.update_cache`, the checker's own
-    functions or a recording cache's method while it is imported would otherwise
-    change every later check. Names it rebinds are put back, names it adds taken away
-    (but for submodules, which importing one adds to its package).
-    """
-    found = [(owner, dict(vars(owner))) for owner in _namespaces()]
-    try:
-        yield
-    finally:
-        for owner, names in found:
-            now = dict(vars(owner))
-            for name in now.keys() - names.keys():
-                if not isinstance(now[name], ModuleType):
-                    delattr(owner, name)
-            for name, value in names.items():
-                if now.get(name, _GONE) is not value:
-                    setattr(owner, name, value)
-
-
-def _namespaces() -> Iterator[object]:
-    """The watched modules, and the classes each defines."""
-    for name, module in list(sys.modules.items()):
-        if module is None or name.partition(".")[0] not in _WATCHED:
-            continue
-        yield module
-        for value in list(vars(module).values()):
-            if isinstance(value, type) and value.__module__ == name:
-                yield value
-
-
-_GONE = object()
-
-
-def _load(path: str, time_limit: float) -> ModuleType:
-    deadline = Deadline(time_limit, path)
-    try:
-        return under(deadline, functools.partial(candidate.load_candidate, path))
-    except checker.CheckError:
-        if not deadline.expired:
-            raise
-    raise candidate.import_did_not_finish(path, candidate.out_of_time(time_limit))

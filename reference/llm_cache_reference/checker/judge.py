@@ -43,6 +43,7 @@ __all__ = [
     "check_module",
     "expected_outcomes",
     "fill_report",
+    "refuse_path",
 ]
 
 STEPS: dict[int, str] = {step.value: step.label for step in Step}
@@ -168,7 +169,7 @@ def check(
     # there are no child processes (Pyodide), and only `check` needs them.
     from llm_cache_reference.checker import child  # noqa: PLC0415
 
-    _refuse_path(path)
+    refuse_path(path)
     headroom = child.DEFAULT_MEMORY_HEADROOM if memory_headroom is None else memory_headroom
     chosen = cases_for(step) if cases is None else cases
     expected = expected_outcomes(chosen)  # before any child exists: see the module's docstring
@@ -262,7 +263,12 @@ def fill_report(
     return report
 
 
-def _refuse_path(path: str) -> None:
+def refuse_path(path: str) -> None:
+    """Refuse a path that is not a file, saying where the file may be.
+
+    Raises:
+        CheckError: `path` is a directory, or there is nothing there.
+    """
     given = Path(path)
     if given.is_file():
         return
