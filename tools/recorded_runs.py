@@ -74,10 +74,14 @@ class Output:
     exit_status: int
 
 
+def _runs(name: str, runs: int) -> tuple[Path, ...]:
+    """The expected files of a command run `runs` times: NAME.txt, then NAME.runN.txt."""
+    later = (EXPECTED / f"{name}.run{n}.txt" for n in range(2, runs + 1))
+    return (EXPECTED / f"{name}.txt", *later)
+
+
 def _script(name: str, *args: str, runs: int = 1) -> Recording:
-    expected = [EXPECTED / f"{name}.txt"]
-    expected += [EXPECTED / f"{name}.run{n}.txt" for n in range(2, runs + 1)]
-    return Recording(name, (f"tutorials/{name}.py", *args), tuple(expected))
+    return Recording(name, (f"tutorials/{name}.py", *args), _runs(name, runs))
 
 
 def _slide_code(name: str) -> Recording:
@@ -89,10 +93,8 @@ def _check(
     name: str, *args: str, exit_status: int, on_stderr: bool = False, runs: int = 1
 ) -> Recording:
     """The checker run `runs` times, as a learner who checks again (it remembers between runs)."""
-    expected = [EXPECTED / f"check-{name}.txt"]
-    expected += [EXPECTED / f"check-{name}.run{n}.txt" for n in range(2, runs + 1)]
-    command = ("check", *args)
-    return Recording(f"check-{name}", command, tuple(expected), True, exit_status, on_stderr)
+    expected = _runs(f"check-{name}", runs)
+    return Recording(f"check-{name}", ("check", *args), expected, True, exit_status, on_stderr)
 
 
 def _trace(name: str, case: str, *file: str, exit_status: int) -> Recording:

@@ -29,7 +29,7 @@ from llm_cache_reference.harness import (
     observe,
 )
 
-__all__ = ["behaviour_matrix", "resolution_table", "written_cache"]
+__all__ = ["behaviour_matrix", "plain", "resolution_table", "written_cache"]
 
 SHOWN_WIDTH = 80
 """The width of a code block on the site, in characters: outcomes are wrapped to it."""
@@ -78,9 +78,14 @@ def _compared_lines(result: CaseResult[Case], candidate: str, width: int) -> lis
     return lines
 
 
-def _plain(text: str) -> str:
-    """Plain text as Markdown that shows it as it is (`__len__` is not bold)."""
-    return "".join(f"\\{char}" if char in "\\`*_[]<>" else char for char in text)
+def plain(text: str) -> str:
+    r"""Plain text as Markdown that shows it as it is (`__len__` is not bold), in a table too.
+
+    Examples:
+        >>> print(plain("__len__ | bool"))
+        \_\_len\_\_ \| bool
+    """
+    return "".join(f"\\{char}" if char in "\\`*_[]<>|" else char for char in text)
 
 
 def _verdict(group: list[CaseResult[Case]], candidate: str) -> str:
@@ -181,7 +186,7 @@ def behaviour_matrix(report: Iterable[CaseResult[Case]], candidate: str = "refer
 def _case_section(group: list[CaseResult[Case]], candidate: str) -> list[str]:
     case = group[0].case
     lines = ["", f"### `{case.slug}` {{ #{case.slug} }}", ""]
-    lines.append(f"**{_plain(case.title)}** {case.shows}")
+    lines.append(f"**{plain(case.title)}** {case.shows}")
     for number, result in enumerate(group):
         function = result.case.scenario.function
         # The first twin is shown; the other, much like it, is folded away under a

@@ -11,19 +11,15 @@ import re
 from typing import Any
 
 from llm_cache_reference.cases import CASES
+from llm_cache_reference.matrix import plain
 
 _MARKER = re.compile(r"^<!-- the cases of step (\d) -->$", re.MULTILINE)
 
 
 def cases_table(step: int) -> str:
     """The Markdown table of a step's cases, in the case table's order."""
-    rows = [f"| `{case.name}` | {_plain(case.title)} |" for case in CASES if case.step == step]
+    rows = [f"| `{case.name}` | {plain(case.title)} |" for case in CASES if case.step == step]
     return "\n".join(["| case | the situation it sets up |", "| --- | --- |", *rows])
-
-
-def _plain(text: str) -> str:
-    """Text as it is written: `__len__` is a name, not emphasis, and `|` not a new cell."""
-    return re.sub(r"([\\`*_|<\[\]])", r"\\\1", text)
 
 
 def on_page_markdown(markdown: str, **_: Any) -> str:

@@ -1,7 +1,8 @@
 """Where no child process can start (a browser page), `checker.check` checks in this process.
 
-`checker.CHILD_PROCESSES` is false only in Pyodide; here it is set false to take that road
-on this Python, and the report must be the one the child processes give.
+`checker.CHILD_PROCESSES` is false only in Pyodide, where `checker.check` is
+`in_process.check`; here that check is called directly, and its report must be the one
+the child processes give.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import NoReturn
 import pytest
 
 from llm_cache_reference import checker
-from llm_cache_reference.checker import judge
+from llm_cache_reference.checker import in_process, judge
 from llm_cache_reference.checker import layout as checker_text
 from tests.checker.test_checker import INPUTS, ROOT, SHORT, SOLUTION
 
@@ -38,10 +39,9 @@ def test_without_child_processes_the_check_runs_here_and_reports_as_the_children
     def no_children(*args: object, **kwargs: object) -> NoReturn:
         raise AssertionError("a child process was asked for")
 
-    monkeypatch.setattr(checker, "CHILD_PROCESSES", False)
     monkeypatch.setattr(judge, "check", no_children)
     rows_so_far: list[int] = []
-    here = checker.check(
+    here = in_process.check(
         path, step=step, time_limit=SHORT, on_progress=lambda r: rows_so_far.append(len(r.rows))
     )
     assert checker_text.render(here) == checker_text.render(in_children)
@@ -54,7 +54,11 @@ def test_without_child_processes_a_file_that_cannot_be_checked_says_why(
 ) -> None:
     with pytest.raises(checker.CheckError) as in_children:
         checker.check(path)
-    monkeypatch.setattr(checker, "CHILD_PROCESSES", False)
     with pytest.raises(checker.CheckError) as here:
-        checker.check(path)
+        in_process.check(path)
     assert str(here.value) == str(in_children.value)
+
+
+def test_here_the_check_is_the_one_in_child_processes() -> None:
+    assert checker.CHILD_PROCESSES
+    assert checker.check is judge.check

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import sys
 
-from llm_cache_reference.cases import Case
 from llm_cache_reference.checker import in_process, judge
 from llm_cache_reference.checker.judge import (
     DEFAULT_TIME_LIMIT,
@@ -65,24 +64,7 @@ __all__ = [
 CHILD_PROCESSES = sys.platform != "emscripten"
 """Whether this Python can start child processes: not in a browser page (Pyodide)."""
 
-
-def check(
-    path: str,
-    step: int | None = None,
-    time_limit: float = DEFAULT_TIME_LIMIT,
-    cases: tuple[Case, ...] | None = None,
-    *,
-    on_progress: Progress | None = None,
-    memory_headroom: int | None = None,
-) -> Report:
-    """Run the applicable behaviour cases against the helpers defined in a file.
-
-    In child processes (`judge.check`, which says what each argument does) where
-    this Python can start them; in a browser page's Python, which cannot, in this
-    process under a deadline (`in_process.check`), with no memory cap.
-    """
-    if CHILD_PROCESSES:
-        return judge.check(
-            path, step, time_limit, cases, on_progress=on_progress, memory_headroom=memory_headroom
-        )
-    return in_process.check(path, step, time_limit, cases, on_progress=on_progress)
+check = judge.check if CHILD_PROCESSES else in_process.check
+"""Run the applicable behaviour cases against the helpers defined in a file: in child
+processes (`judge.check`) where this Python can start them, else in this process under a
+deadline (`in_process.check`). The two take the same arguments and give the same report."""

@@ -30,14 +30,16 @@ def check(
     cases: tuple[Case, ...] | None = None,
     *,
     on_progress: judge.Progress | None = None,
+    memory_headroom: int | None = None,
 ) -> judge.Report:
     """`judge.check` with the learner's module in this process, under a deadline.
 
-    The same arguments (but for a memory cap, which only a child process can have)
-    and the same report. As with child processes, once a helper is stopped its later
-    cases are reported at once, not run (`candidate.observe_each`), and the other
-    helpers' cases run on a freshly imported module. Whatever the learner's file
-    rebinds in langchain-core or this package is put back afterwards.
+    The same arguments and the same report, so that `checker.check` can be either;
+    `memory_headroom` has no effect here: only a child process can be given a cap.
+    As with child processes, once a helper is stopped its later cases are reported
+    at once, not run (`candidate.observe_each`), and the other helpers' cases run on
+    a freshly imported module. Whatever the learner's file rebinds in langchain-core
+    or this package is put back afterwards.
     """
     judge.refuse_path(path)
     with modules_as_found():

@@ -127,8 +127,8 @@ def row_lines(
         )
     lines += _wrap(row.case.title, width, _INDENT)
     lines += _outcomes(row.expected, seen, width)
+    differing = () if seen.outcome is None else row.expected.differing(seen.outcome)
     if seen.outcome is not None:
-        differing = row.expected.differing(seen.outcome)
         lines += _wrap(
             f"differs in: {', '.join(FIELD_LABELS[name] for name in differing)}", width, _INDENT
         )
@@ -142,12 +142,11 @@ def row_lines(
         lines += _wrap(f"your helper raised {raised.type_name}{message}{where}", width, _INDENT)
     for text in dict.fromkeys(seen.warnings):
         lines += _wrap(f"Python warned ({seen.warnings.count(text)}x): {text}", width, _INDENT)
-    if seen.outcome is None:
-        return lines + _wrap(f"why it matters: {row.case.shows}", width, _INDENT)
-    # Chosen from what differs; the answer waits until the learner has seen it once.
-    lines += _wrap(f"hint: {hints.hint(row.expected.differing(seen.outcome))}", width, _INDENT)
-    if row.case.name not in seen_before:
-        return lines + _wrap(hints.question(row.case.scenario.function), width, _INDENT)
+    if differing:
+        # Chosen from what differs; the answer waits until the learner has seen it once.
+        lines += _wrap(f"hint: {hints.hint(differing)}", width, _INDENT)
+        if row.case.name not in seen_before:
+            return lines + _wrap(hints.question(row.case.scenario.function), width, _INDENT)
     return lines + _wrap(f"why it matters: {row.case.shows}", width, _INDENT)
 
 
