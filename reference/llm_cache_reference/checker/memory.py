@@ -55,22 +55,31 @@ def seen(path: str, state: Path | None = None) -> frozenset[str]:
         path: The learner's file.
         state: The state file; `state_file()` when `None`.
     """
-    names = _all(state or state_file()).get(str(Path(path).resolve()))
-    if not isinstance(names, list):
-        return frozenset()
-    return frozenset(name for name in names if isinstance(name, str))
+    return _names(_all(state or state_file()), path)
 
 
 def remember(path: str, names: Iterable[str], state: Path | None = None) -> None:
     """Add cases the file at `path` has now shown failing; quietly keep nothing if it cannot."""
     file = state or state_file()
     data = _all(file)
-    data[str(Path(path).resolve())] = sorted(seen(path, file) | set(names))
+    data[_key(path)] = sorted(_names(data, path) | set(names))
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(json.dumps(data, indent=1) + "\n")
     except OSError:
         return
+
+
+def _key(path: str) -> str:
+    return str(Path(path).resolve())
+
+
+def _names(data: dict[str, object], path: str) -> frozenset[str]:
+    """A file's names in the state, leaving out whatever is not a name."""
+    names = data.get(_key(path))
+    if not isinstance(names, list):
+        return frozenset()
+    return frozenset(name for name in names if isinstance(name, str))
 
 
 def failed(report: Report) -> frozenset[str]:
